@@ -1,0 +1,162 @@
+"""The CPU backend: numpy for the elementwise and linear-algebra work, numba kernels
+(imported on first use) for the row-wise hot loops.
+
+This module's functions are the backend interface: a device backend (``kernels/cuda.py``)
+provides the same names with the same meaning on its own arrays. Arrays in, arrays out.
+"""
+import numpy as np
+
+from kernels import rowwise
+
+# ---- moving data --------------------------------------------------------------------------
+name = "cpu"
+
+
+def from_numpy(a):
+    """Host array -> this device (here: the same array)."""
+    return a
+
+
+def to_numpy(a):
+    return np.asarray(a)
+
+
+def copy(a):
+    return np.array(a, copy=True)
+
+
+def astype(a, dtype):
+    return a.astype(dtype)
+
+
+zeros = np.zeros
+ones = np.ones
+full = np.full
+empty = np.empty
+arange = np.arange
+eye = np.eye
+
+# ---- elementwise ---------------------------------------------------------------------------
+negative = np.negative
+exp = np.exp
+log = np.log
+log1p = np.log1p
+expm1 = np.expm1
+sqrt = np.sqrt
+sin = np.sin
+cos = np.cos
+tanh = np.tanh
+abs = np.abs
+sign = np.sign
+add = np.add
+subtract = np.subtract
+multiply = np.multiply
+divide = np.divide
+power = np.power
+maximum = np.maximum
+minimum = np.minimum
+where = np.where
+clip = np.clip
+equal = np.equal
+not_equal = np.not_equal
+less = np.less
+less_equal = np.less_equal
+greater = np.greater
+greater_equal = np.greater_equal
+logical_and = np.logical_and
+logical_or = np.logical_or
+logical_xor = np.logical_xor
+logical_not = np.logical_not
+isnan = np.isnan
+isinf = np.isinf
+isfinite = np.isfinite
+
+
+def sigmoid(x):
+    # 1/(1+e^-x) for x >= 0, e^x/(1+e^x) otherwise: no overflow, full precision in both tails
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def relu(x):
+    return np.maximum(x, 0).astype(x.dtype, copy=False)
+
+
+# ---- reductions ----------------------------------------------------------------------------
+def sum(x, axis, keepdims):
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+def max(x, axis, keepdims):
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+def min(x, axis, keepdims):
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+def argmax(x, axis, keepdims):
+    return np.argmax(x, axis=axis, keepdims=keepdims)
+
+
+def argmin(x, axis, keepdims):
+    return np.argmin(x, axis=axis, keepdims=keepdims)
+
+
+def any(x, axis=None, keepdims=False):
+    return np.any(x, axis=axis, keepdims=keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    return np.all(x, axis=axis, keepdims=keepdims)
+
+
+logsumexp = rowwise.logsumexp
+softmax = rowwise.softmax
+log_softmax = rowwise.log_softmax
+softmax_backward = rowwise.softmax_backward
+log_softmax_backward = rowwise.log_softmax_backward
+
+# ---- linear algebra and movement ----------------------------------------------------------
+matmul = np.matmul
+reshape = np.reshape
+transpose = np.transpose
+broadcast_to = np.broadcast_to
+concatenate = np.concatenate
+
+
+def getitem(x, index):
+    return x[index]
+
+
+def index_add(shape, dtype, index, values, basic):
+    """zeros(shape) with ``values`` added at ``index`` (repeated indices accumulate)."""
+    out = np.zeros(shape, dtype)
+    if basic:
+        out[index] = values
+    else:
+        np.add.at(out, index, values)
+    return out
+
+
+def take_along_axis(x, index, axis):
+    return np.take_along_axis(x, index, axis)
+
+
+def scatter_add_along_axis(shape, dtype, index, values, axis):
+    """zeros(shape) with ``values[i]`` added at position ``index[i]`` along ``axis`` (torch's scatter_add)."""
+    out = np.zeros(shape, dtype)
+    coords = list(np.indices(index.shape, sparse=True))
+    coords[axis] = index
+    np.add.at(out, tuple(coords), values)
+    return out
+
+
+def scalar(value, dtype):
+    """A 0-d array holding a Python number, for ops between a tensor and a scalar."""
+    return np.asarray(value, dtype=dtype)
+
+
+def softplus(z):
+    """log(1 + e^z) without overflow: logaddexp(0, z) = max(z, 0) + log1p(e^-|z|)."""
+    return np.logaddexp(0, z).astype(z.dtype, copy=False)

@@ -1,0 +1,149 @@
+"""Scalar primitives that LLVM can vectorise inside numba loops: ``vexp32``, ``vexp64``, ``vexp``, ``maxnum``.
+
+numba lowers ``math.exp``/``np.exp`` to a libm call, which keeps the loop
+around it scalar. ``vexp32``/``vexp64`` are plain arithmetic instead:
+
+    x = k*ln2 + r,   k = round(x / ln2),   |r| <= ln2/2
+    exp(x) = 2**k * exp(r),   exp(r) ~= 1 + r + r*r*Q(r)
+
+* ``k*ln2`` is subtracted in two pieces (Cody-Waite): ``LN2_HI`` has enough
+  trailing zero bits that ``k*LN2_HI`` is exact, ``LN2_LO`` is the remainder.
+* ``k`` is rounded with the "magic number" trick (adding 1.5*2**(mantissa bits)
+  pushes the fraction out of the mantissa), valid because ``x`` is clamped first.
+* ``Q`` is a Chebyshev fit of ``(exp(r) - 1 - r)/r**2`` on ``[-ln2/2, ln2/2]``
+  (computed once with ``mpmath.chebyfit``, 60 digits); relative error of the
+  polynomial: 2.2e-10 (float32, degree 5) and 2.4e-19 (float64, degree 10),
+  far below half an ulp, so the result is within 1 ulp of the true value.
+* ``2**k`` is built from its bits (``(k + bias) << mantissa_bits`` viewed as a
+  float). It is applied as two factors ``2**(k//2) * 2**(k - k//2)`` so that
+  both are normal numbers over the whole clamped range: results that overflow
+  become inf and results in the subnormal range are rounded once, like libm.
+
+Special values: ``nan -> nan``, ``+inf -> inf``, ``-inf -> 0`` (the clamps
+compare false on nan, so nan flows through the arithmetic).
+
+Floating-point flags: only ``contract`` (fused multiply-add), which can only
+make each step more exact. These functions must never be compiled with
+``reassoc``: it would fold the magic-number rounding and the Cody-Waite split.
+That is why they are *not* ``inline='always'`` at the numba level (numba's IR
+inlining would compile them under the caller's flags); LLVM inlines them into
+the calling loop anyway and keeps their per-instruction flags, and the loop
+vectorises (``tests/kernels/test_vexp.py`` checks both).
+
+``maxnum(a, b)`` is LLVM's ``llvm.maxnum``: IEEE maxNum, i.e. max that
+ignores a nan operand. LLVM vectorises a ``maxnum`` reduction without any
+fast-math flag, where ``m = v if v > m else m`` stays scalar. Callers must
+detect nan some other way (the row kernels get it through the sum of
+exponentials).
+"""
+import numpy as np
+from llvmlite import ir
+from numba.core import types
+from numba.extending import intrinsic, overload
+
+from kernels._jit import jit
+
+_LOG2E = 1.4426950408889634
+
+# ---- float32 ---------------------------------------------------------------------------------
+_F32_HI = np.float32(89.0)      # exp(x) = inf for x > 88.7228...; k <= 128 keeps 2**(k/2) normal
+_F32_LO = np.float32(-112.0)    # exp(x) < 2**-150 rounds to 0 for x < -103.98; k >= -162
+_F32_MAGIC = np.float32(12582912.0)             # 1.5 * 2**23
+_F32_LN2_HI = np.float32(0.693359375)           # 355/512: 9 significant bits, k*LN2_HI exact
+_F32_LN2_LO = np.float32(-2.12194440e-4)        # ln2 - LN2_HI
+_F32_Q0 = np.float32(0.5000000013457727153)
+_F32_Q1 = np.float32(0.16666666681614255706)
+_F32_Q2 = np.float32(0.041666465006040048761)
+_F32_Q3 = np.float32(0.0083333109344488684687)
+_F32_Q4 = np.float32(0.001393364103198670115)
+_F32_Q5 = np.float32(0.00019890980869750325563)
+_F32_LOG2E = np.float32(_LOG2E)
+
+
+@jit(fastmath={"contract"})
+def vexp32(x):
+    """exp(x) for a float32 scalar, branch-free and vectorisable (within 1 ulp)."""
+    x = _F32_HI if x > _F32_HI else x
+    x = _F32_LO if x < _F32_LO else x
+    k = (x * _F32_LOG2E + _F32_MAGIC) - _F32_MAGIC      # round(x / ln2), as a float
+    r = (x - k * _F32_LN2_HI) - k * _F32_LN2_LO
+    q = _F32_Q5 * r + _F32_Q4
+    q = q * r + _F32_Q3
+    q = q * r + _F32_Q2
+    q = q * r + _F32_Q1
+    q = q * r + _F32_Q0
+    p = (q * (r * r) + r) + np.float32(1.0)
+    k = k if k == k else np.float32(0.0)                # nan: p is nan already; keep the int cast defined
+    ki = np.int32(k)
+    k1 = ki >> 1
+    s1 = np.int32((k1 + 127) << 23).view(np.float32)
+    s2 = np.int32((ki - k1 + 127) << 23).view(np.float32)
+    return (p * s1) * s2
+
+
+# ---- float64 ---------------------------------------------------------------------------------
+_F64_HI = 710.0                 # exp(x) = inf for x > 709.78...; k <= 1024
+_F64_LO = -760.0                # exp(x) < 2**-1075 rounds to 0 for x < -745.14; k >= -1097
+_F64_MAGIC = 6755399441055744.0                 # 1.5 * 2**52
+_F64_LN2_HI = 0.693145751953125                 # 20 significant bits, k*LN2_HI exact
+_F64_LN2_LO = 1.42860682030941723212e-06        # ln2 - LN2_HI
+_F64_Q = (0.5, 0.16666666666666670986, 0.041666666666666669752, 0.008333333333326140884,
+          0.0013888888888883752417, 0.00019841269874800491981, 0.000024801587325533363819,
+          2.7557255425746434282e-6, 2.7557273661348636219e-7, 2.5105206373957011116e-8,
+          2.09146793765839351e-9)
+_F64_Q0, _F64_Q1, _F64_Q2, _F64_Q3, _F64_Q4, _F64_Q5, _F64_Q6, _F64_Q7, _F64_Q8, _F64_Q9, _F64_Q10 = _F64_Q
+
+
+@jit(fastmath={"contract"})
+def vexp64(x):
+    """exp(x) for a float64 scalar, branch-free and vectorisable (within 1 ulp)."""
+    x = _F64_HI if x > _F64_HI else x
+    x = _F64_LO if x < _F64_LO else x
+    k = (x * _LOG2E + _F64_MAGIC) - _F64_MAGIC
+    r = (x - k * _F64_LN2_HI) - k * _F64_LN2_LO
+    q = _F64_Q10 * r + _F64_Q9
+    q = q * r + _F64_Q8
+    q = q * r + _F64_Q7
+    q = q * r + _F64_Q6
+    q = q * r + _F64_Q5
+    q = q * r + _F64_Q4
+    q = q * r + _F64_Q3
+    q = q * r + _F64_Q2
+    q = q * r + _F64_Q1
+    q = q * r + _F64_Q0
+    p = (q * (r * r) + r) + 1.0
+    k = k if k == k else 0.0
+    ki = np.int64(k)
+    k1 = ki >> 1
+    s1 = np.int64((k1 + 1023) << 52).view(np.float64)
+    s2 = np.int64((ki - k1 + 1023) << 52).view(np.float64)
+    return (p * s1) * s2
+
+
+# ---- dtype-generic entry points for kernels --------------------------------------------------
+def vexp(x):
+    """exp(x); in numba code it resolves to ``vexp32``/``vexp64`` by the argument's type."""
+    return np.exp(x)
+
+
+@overload(vexp)
+def _vexp_overload(x):
+    if x == types.float32:
+        return lambda x: vexp32(x)
+    if x == types.float64:
+        return lambda x: vexp64(x)
+    return None
+
+
+@intrinsic
+def maxnum(typingctx, a, b):
+    """IEEE maxNum of two floats of one type (a nan operand is ignored); vectorisable as a reduction."""
+    if not (isinstance(a, types.Float) and a == b):
+        return None
+
+    def codegen(context, builder, sig, args):
+        llty = context.get_value_type(sig.return_type)
+        fn = builder.module.declare_intrinsic("llvm.maxnum", [llty], ir.FunctionType(llty, [llty, llty]))
+        return builder.call(fn, args)
+
+    return a(a, b), codegen

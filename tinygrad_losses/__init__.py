@@ -1,0 +1,20 @@
+"""tinygrad-losses: a small reverse-mode autodiff engine with an exact library of losses.
+
+    import tinygrad_losses as tl
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    x.grad   # tensor([2., 4.])
+"""
+from tinygrad_losses.dtypes import (bool_, uint8, int8, int16, int32, int64, float16, float32, float64,  # noqa: F401
+                                    half, double, long)
+from tinygrad_losses.tensor import Tensor, matmul, where  # noqa: F401
+from tinygrad_losses.autograd import (no_grad, enable_grad, set_grad_enabled, is_grad_enabled,  # noqa: F401
+                                      grad, backward)
+from tinygrad_losses.creation import (tensor, zeros, ones, full, zeros_like, ones_like, full_like,  # noqa: F401
+                                      arange, randn, rand, randint, eye, one_hot, cat, stack)
+from tinygrad_losses.random import manual_seed  # noqa: F401
+from tinygrad_losses.activations import softplus, logsigmoid, relu, leaky_relu, sigmoid, tanh  # noqa: F401
+from tinygrad_losses.gradcheck import gradcheck, gradgradcheck, GradcheckError  # noqa: F401
+from tinygrad_losses.functions import *  # noqa: F401,F403
+
+__version__ = "0.1.0"

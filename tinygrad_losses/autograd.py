@@ -1,0 +1,311 @@
+"""Reverse-mode autograd: grad mode, the ``Function`` base class, and the backward engine.
+
+A ``Function`` is one primitive op: ``forward`` works on raw backend arrays,
+``backward`` on Tensors, so that with ``create_graph=True`` the backward pass
+records a graph of its own (gradients of gradients).
+
+Graph edges are the ``parents`` tuple of each node (the input Tensors). The
+engine walks the graph without recursion (dependency counting), accumulates
+each node's incoming gradients, and frees every node it has passed through
+unless ``retain_graph`` is set.
+"""
+import weakref
+
+from tinygrad_losses import tensor as _tensor
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    return _grad_enabled
+
+
+class _GradMode:
+    """Context manager (and decorator) setting whether ops record a graph."""
+
+    def __init__(self, enabled):
+        self.enabled = enabled
+
+    def __enter__(self):
+        global _grad_enabled
+        self.prev, _grad_enabled = _grad_enabled, self.enabled
+
+    def __exit__(self, *exc):
+        global _grad_enabled
+        _grad_enabled = self.prev
+
+    def __call__(self, func):
+        def wrapper(*args, **kwargs):
+            with _GradMode(self.enabled):
+                return func(*args, **kwargs)
+        wrapper.__name__, wrapper.__doc__ = func.__name__, func.__doc__
+        return wrapper
+
+
+def no_grad():
+    """Ops inside ``with no_grad():`` record no graph (use it for optimiser updates and evaluation)."""
+    return _GradMode(False)
+
+
+def enable_grad():
+    """Turn graph recording back on inside a ``no_grad`` block."""
+    return _GradMode(True)
+
+
+def set_grad_enabled(mode):
+    return _GradMode(bool(mode))
+
+
+class Function:
+    """One primitive op. Subclasses define ``forward(self, B, *arrays, **options)``
+    returning an array, and ``backward(self, grad)`` returning one gradient Tensor
+    (or None) per input. ``B`` is the device's backend module from ``kernels``.
+
+    Class attributes:
+      saves_inputs  backward reads the inputs' values: in-place changes to them are an error
+      saves_output  backward reads the output's value (kept as ``self.out``)
+      is_view       the output shares the input's memory, so it shares its version counter
+    """
+
+    saves_inputs = True
+    saves_output = False
+    is_view = False
+    parents = None  # set while the node is alive; None once backward has freed it
+
+    @classmethod
+    def apply(cls, *inputs, **options):
+        ctx = cls.__new__(cls)
+        device = inputs[0]._device
+        for t in inputs:
+            if t._device != device:
+                raise RuntimeError(f"{cls.__name__}: expected all tensors on one device, "
+                                   f"got {device!r} and {t._device!r}")
+        out_data = ctx.forward(inputs[0]._backend, *[t._data for t in inputs], **options)
+        requires_grad = _grad_enabled and any(t.requires_grad for t in inputs)
+        out = _tensor.Tensor._make(out_data, device, requires_grad)
+        if cls.is_view:
+            out._vc = inputs[0]._vc
+        if requires_grad:
+            ctx.parents = inputs
+            if cls.saves_inputs:
+                ctx.versions = tuple(t._vc[0] for t in inputs)
+            if cls.saves_output:
+                ctx.out_vc, ctx.out_version = out._vc, out._vc[0]
+            out.grad_fn = ctx
+        return out
+
+    def output(self):
+        """The forward output as a Tensor for use in ``backward``: the saved array when no
+        graph is being built, else recomputed from the parents so that it is differentiable."""
+        if _grad_enabled:
+            return type(self).apply(*self.parents, **self.options())
+        return _tensor.Tensor._make(self.out, self.parents[0]._device, False)
+
+    def options(self):
+        """Keyword options ``forward`` was called with (needed to recompute the output)."""
+        return {}
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{self.name()}Backward>"
+
+    def _check_versions(self):
+        if self.saves_inputs:
+            for i, (t, v) in enumerate(zip(self.parents, self.versions)):
+                if t._vc[0] != v:
+                    raise RuntimeError(
+                        f"one of the tensors needed for gradient computation has been modified by an "
+                        f"in-place operation: input {i} of {self.name()} (shape {t.shape}, {t.dtype}) is at "
+                        f"version {t._vc[0]}; expected version {v}. Do the in-place change after backward, "
+                        f"or use an out-of-place op.")
+        if self.saves_output and self.out_vc[0] != self.out_version:
+            raise RuntimeError(
+                f"one of the tensors needed for gradient computation has been modified by an in-place "
+                f"operation: the output of {self.name()} is at version {self.out_vc[0]}; expected version "
+                f"{self.out_version}. Do the in-place change after backward, or use an out-of-place op.")
+
+
+_FREED = ("Trying to backward through the graph a second time (or to use it after it was freed). "
+          "The graph's saved tensors are freed after .backward() or tl.grad(); pass retain_graph=True "
+          "the first time if you need to backward through it again.")
+
+
+def _collect(root_fns):
+    """Count, for every node reachable from the roots, how many reachable nodes feed it a gradient."""
+    deps = {}
+    seen = set(root_fns)
+    stack = list(root_fns)
+    while stack:
+        fn = stack.pop()
+        if fn.parents is None:
+            raise RuntimeError(_FREED)
+        for p in fn.parents:
+            pf = p.grad_fn
+            if pf is not None:
+                deps[pf] = deps.get(pf, 0) + 1
+                if pf not in seen:
+                    seen.add(pf)
+                    stack.append(pf)
+    return deps
+
+
+def _accumulate(store, key, g):
+    old = store.get(key)
+    store[key] = g if old is None else old + g
+
+
+def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
+    """Backpropagate ``grads`` from ``roots``.
+
+    With ``inputs=None`` gradients are accumulated into the ``.grad`` of leaves
+    (``Tensor.backward``); otherwise the gradients of ``inputs`` are returned in
+    order, None where unreachable (``tl.grad``), and no ``.grad`` is touched.
+    """
+    global _grad_enabled
+    node_grads = {}      # Function -> gradient of its output
+    leaf_grads = {}      # id(leaf) -> gradient
+    leaves = {}          # id(leaf) -> leaf
+    for r, g in zip(roots, grads):
+        if r.grad_fn is not None:
+            _accumulate(node_grads, r.grad_fn, g)
+        else:
+            _accumulate(leaf_grads, id(r), g)
+            leaves[id(r)] = r
+    wanted = None
+    if inputs is not None:
+        wanted = {t.grad_fn: None for t in inputs if t.grad_fn is not None}
+    root_fns = list(node_grads)
+    deps = _collect(root_fns)
+    ready = [fn for fn in root_fns if fn not in deps]
+    prev_mode, _grad_enabled = _grad_enabled, create_graph
+    try:
+        while ready:
+            fn = ready.pop()
+            g = node_grads.pop(fn, None)
+            if g is not None and wanted is not None and fn in wanted:
+                wanted[fn] = g
+            retained = fn.__dict__.get("retained")
+            if g is not None and retained is not None and retained() is not None:
+                retained().grad = g if create_graph else g.detach()
+            in_grads = None
+            if g is not None:
+                fn._check_versions()
+                in_grads = fn.backward(g)
+                if not isinstance(in_grads, tuple):
+                    in_grads = (in_grads,)
+            for i, p in enumerate(fn.parents):
+                pg = in_grads[i] if in_grads is not None and p.requires_grad else None
+                if pg is not None:
+                    pg = _match(fn, i, p, pg)
+                pf = p.grad_fn
+                if pf is not None:
+                    if pg is not None:
+                        _accumulate(node_grads, pf, pg)
+                    deps[pf] -= 1
+                    if deps[pf] == 0:
+                        ready.append(pf)
+                elif pg is not None:
+                    _accumulate(leaf_grads, id(p), pg)
+                    leaves[id(p)] = p
+            if not retain_graph:
+                fn.__dict__.clear()   # frees saved arrays and edges; ``parents`` falls back to None
+    finally:
+        _grad_enabled = prev_mode
+    if inputs is not None:
+        return tuple(wanted[t.grad_fn] if t.grad_fn is not None else leaf_grads.get(id(t)) for t in inputs)
+    owned = {id(g._data) for g in grads}  # arrays the caller holds: never store those as a .grad
+    for key, g in leaf_grads.items():
+        leaf = leaves[key]
+        if not create_graph:
+            # pass-through ops (add, reshape) hand one array to several tensors: copy shared ones
+            arr = g._data
+            if getattr(arr, "base", None) is not None or id(arr) in owned:
+                arr = arr.copy()
+            owned.add(id(arr))
+            g = _tensor.Tensor._make(arr, g._device, False)
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+    return None
+
+
+def _match(fn, i, p, g):
+    """Check a gradient's shape against its tensor's; cast its dtype to the tensor's."""
+    if g.shape != p.shape:
+        raise RuntimeError(f"{fn.name()} backward returned a gradient of shape {g.shape} for input {i}, "
+                           f"whose shape is {p.shape} (an engine bug: please report it)")
+    if g.dtype != p.dtype:
+        g = g.to(p.dtype)
+    return g
+
+
+def _as_grad_list(outputs, grad_outputs, what):
+    Tensor = _tensor.Tensor
+    if isinstance(outputs, Tensor):
+        outputs = (outputs,)
+    outputs = tuple(outputs)
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = (grad_outputs,)
+    grad_outputs = tuple(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"{what}: got {len(outputs)} outputs but {len(grad_outputs)} gradients")
+    grads = []
+    for i, (o, g) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(o, Tensor):
+            raise TypeError(f"{what}: outputs[{i}] must be a Tensor, got {type(o).__name__}")
+        if not o.requires_grad:
+            raise RuntimeError(f"{what}: element {i} of the outputs does not require grad and has no "
+                               f"grad_fn (was it computed under no_grad(), or from tensors without "
+                               f"requires_grad=True?)")
+        if g is None:
+            if o.numel() != 1:
+                raise RuntimeError(f"{what}: grad can be implicitly created only for scalar outputs; this "
+                                   f"output has shape {o.shape}, so pass a gradient of that shape "
+                                   f"(e.g. gradient=tl.ones_like(out))")
+            g = _tensor.ones_like(o)
+        else:
+            g = g if isinstance(g, Tensor) else _tensor.Tensor(g, dtype=o.dtype, device=o.device)
+            if g.shape != o.shape:
+                raise RuntimeError(f"{what}: gradient has shape {g.shape} but the output has shape {o.shape}")
+        grads.append(g)
+    return outputs, grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
+    """Accumulate into the leaves' ``.grad`` the gradient of ``tensors`` (torch.autograd.backward)."""
+    outputs, grads = _as_grad_list(tensors, grad_tensors, "backward")
+    if retain_graph is None:
+        retain_graph = create_graph
+    run_backward(outputs, grads, retain_graph, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Return the gradients of ``outputs`` with respect to ``inputs``, as a tuple (torch.autograd.grad).
+
+    ``.grad`` attributes are left alone. With ``create_graph=True`` the returned
+    gradients carry a graph, so they can be differentiated again.
+    """
+    Tensor = _tensor.Tensor
+    single = isinstance(inputs, Tensor)
+    inputs = (inputs,) if single else tuple(inputs)
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad: inputs[{i}] must be a Tensor, got {type(t).__name__}")
+        if not t.requires_grad:
+            raise RuntimeError(f"grad: inputs[{i}] does not require grad")
+    outputs, grads = _as_grad_list(outputs, grad_outputs, "grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs)
+    for i, g in enumerate(result):
+        if g is None and not allow_unused:
+            raise RuntimeError(f"grad: inputs[{i}] was not used to compute the outputs; pass "
+                               f"allow_unused=True to get None for it")
+    return result
+
+
+def retain(tensor):
+    """Make backward store the gradient of a non-leaf tensor in its ``.grad`` (Tensor.retain_grad)."""
+    tensor.grad_fn.retained = weakref.ref(tensor)

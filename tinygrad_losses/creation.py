@@ -1,0 +1,142 @@
+"""Factories: tensor, zeros, ones, full, arange, randn, rand, *_like, eye, one_hot, cat, stack."""
+import builtins
+
+import numpy as np
+
+import kernels
+from tinygrad_losses import dtypes, ops, random
+from tinygrad_losses.tensor import Tensor, _shape_arg
+
+
+def tensor(data, dtype=None, device="cpu", requires_grad=False):
+    """A new tensor holding a copy of ``data`` (torch.tensor)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
+
+
+def _filled(fill, shape, dtype, device, requires_grad, default=dtypes.DEFAULT_FLOAT):
+    shape = _shape_arg(shape)
+    if builtins.any(n < 0 for n in shape):
+        raise RuntimeError(f"negative dimension in shape {shape}")
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else default
+    t = Tensor._make(kernels.backend(device).from_numpy(np.full(shape, fill, dtype)), device, False)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def zeros(*shape, dtype=None, device="cpu", requires_grad=False):
+    return _filled(0, shape, dtype, device, requires_grad)
+
+
+def ones(*shape, dtype=None, device="cpu", requires_grad=False):
+    return _filled(1, shape, dtype, device, requires_grad)
+
+
+def full(shape, fill_value, dtype=None, device="cpu", requires_grad=False):
+    default = dtypes.scalar_dtype(fill_value)
+    return _filled(fill_value, (shape,) if isinstance(shape, int) else shape, dtype, device,
+                   requires_grad, default)
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    return _filled(0, t.shape, dtype or t.dtype, t.device, requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    return _filled(1, t.shape, dtype or t.dtype, t.device, requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad=False):
+    return _filled(fill_value, t.shape, dtype or t.dtype, t.device, requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=False):
+    """Values from start (inclusive) to end (exclusive); int64 unless an argument is a float."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
+    if dtype is None:
+        is_float = builtins.any(isinstance(v, float) for v in (start, end, step))
+        dtype = dtypes.DEFAULT_FLOAT if is_float else dtypes.int64
+    a = np.arange(start, end, step, dtype=np.float64 if dtypes.as_dtype(dtype).kind == "f" else None)
+    return Tensor(a, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def randn(*shape, dtype=None, device="cpu", requires_grad=False):
+    """Standard normal samples from the generator seeded by ``manual_seed``."""
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
+    a = random.generator().standard_normal(_shape_arg(shape)).astype(dtype)
+    return Tensor._make(kernels.backend(device).from_numpy(a), device, False).requires_grad_(requires_grad)
+
+
+def rand(*shape, dtype=None, device="cpu", requires_grad=False):
+    """Uniform samples in [0, 1)."""
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
+    a = random.generator().random(_shape_arg(shape)).astype(dtype)
+    return Tensor._make(kernels.backend(device).from_numpy(a), device, False).requires_grad_(requires_grad)
+
+
+def randint(low, high=None, size=(), dtype=None, device="cpu"):
+    if high is None:
+        low, high = 0, low
+    a = random.generator().integers(low, high, _shape_arg((size,) if isinstance(size, int) else size))
+    return Tensor(a, dtype=dtype or dtypes.int64, device=device)
+
+
+def eye(n, m=None, dtype=None, device="cpu", requires_grad=False):
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
+    a = np.eye(n, n if m is None else m, dtype=dtype)
+    return Tensor._make(kernels.backend(device).from_numpy(a), device, False).requires_grad_(requires_grad)
+
+
+def one_hot(tensor, num_classes=-1):
+    """int64 one-hot encoding along a new last dim (torch.nn.functional.one_hot)."""
+    if not isinstance(tensor, Tensor) or tensor.dtype != np.int64:
+        raise TypeError("one_hot: expected an int64 tensor of class indices"
+                        + (f", got {tensor.dtype}" if isinstance(tensor, Tensor) else ""))
+    idx = tensor.numpy()
+    if idx.size and idx.min() < 0:
+        raise RuntimeError(f"one_hot: class values must be non-negative, got {idx.min()}")
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and idx.max() >= num_classes:
+        raise RuntimeError(f"one_hot: class value {idx.max()} is too large for num_classes={num_classes}")
+    out = (idx[..., None] == np.arange(num_classes)).astype(np.int64)
+    return Tensor(out, device=tensor.device)
+
+
+def cat(tensors, dim=0):
+    """Concatenate along an existing dim; the gradient is split back into the pieces."""
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("cat: expected a non-empty list of tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"cat: tensors[{i}] is a {type(t).__name__}, expected a Tensor")
+    dt = tensors[0].dtype
+    for t in tensors[1:]:
+        dt = dtypes.promote_types(dt, t.dtype)
+    tensors = [t.to(dt) for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
+    ref = tensors[0]
+    axis = ref._dim(dim)
+    for i, t in enumerate(tensors):
+        if t.ndim != ref.ndim or builtins.any(a != b for d, (a, b) in enumerate(zip(t.shape, ref.shape))
+                                              if d != axis):
+            raise RuntimeError(f"cat: tensors[{i}] has shape {t.shape}, which does not match {ref.shape} "
+                               f"outside dim {axis}")
+    return ops.Cat.apply(*tensors, axis=axis)
+
+
+def stack(tensors, dim=0):
+    """Join tensors of equal shape along a new dim."""
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("stack: expected a non-empty list of tensors")
+    shape = tensors[0].shape
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor) or t.shape != shape:
+            raise RuntimeError(f"stack: expects each tensor to be equal size, but got {shape} at entry 0 "
+                               f"and {getattr(t, 'shape', type(t).__name__)} at entry {i}")
+    n = len(shape) + 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return cat([t.unsqueeze(dim) for t in tensors], dim)

@@ -1,0 +1,19 @@
+"""The primitive ops: each one a ``Function`` with a forward on arrays and a backward
+written with Tensor ops. Everything else in the engine is composed from these.
+
+  unary.py     Neg Exp Log Log1p Expm1 Sqrt Sin Cos Tanh Sigmoid Abs Sign Relu Clamp Cast
+  binary.py    Add Sub Mul Div Pow Maximum Minimum Where
+  reduce.py    Sum Amax Norm
+  rowwise.py   LogSumExp Softmax LogSoftmax   (numba kernels: speed and stability)
+  matmul.py    Matmul
+  movement.py  Reshape Permute Expand Cat
+  indexing.py  GetItem IndexAdd Gather ScatterAdd
+"""
+from tinygrad_losses.ops.unary import Neg, Exp, Log, Log1p, Expm1, Sqrt, Sin, Cos, Tanh, Sigmoid, Abs, Sign, Relu, Clamp, Cast  # noqa: E501,F401
+from tinygrad_losses.ops.binary import Add, Sub, Mul, Div, Pow, Maximum, Minimum, Where  # noqa: F401
+from tinygrad_losses.ops.reduce import Sum, Amax, Norm  # noqa: F401
+from tinygrad_losses.ops.rowwise import LogSumExp, Softmax, LogSoftmax  # noqa: F401
+from tinygrad_losses.ops.matmul import Matmul  # noqa: F401
+from tinygrad_losses.ops.movement import Reshape, Permute, Expand, Cat  # noqa: F401
+from tinygrad_losses.ops.indexing import GetItem, IndexAdd, Gather, ScatterAdd  # noqa: F401
+from tinygrad_losses.ops.device import ToDevice  # noqa: F401

@@ -1,0 +1,84 @@
+"""Reductions along dims. ``axis`` is a tuple of non-negative dims (or None for all).
+
+NOTE amax splits the gradient evenly between tied maxima (torch's amax); max(dim)
+sends it to one index only, so it is composed from argmax and gather instead.
+"""
+from tinygrad_losses.autograd import Function
+from tinygrad_losses.tensor import Tensor
+
+
+def _kept_shape(shape, axis):
+    """The shape of a reduction's output with keepdim=True."""
+    if axis is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axis else n for i, n in enumerate(shape))
+
+
+class Sum(Function):
+    saves_inputs = False
+
+    def forward(self, B, x, axis=None, keepdim=False):
+        self.axis, self.keepdim = axis, keepdim
+        out = B.sum(x, axis, keepdim)
+        return out if x.dtype.kind != "b" else out.astype("int64")
+
+    def backward(self, g):
+        x = self.parents[0]
+        if not self.keepdim:
+            g = g.reshape(_kept_shape(x.shape, self.axis))
+        return g.expand(x.shape)
+
+
+class Amax(Function):
+    saves_output = True
+
+    def forward(self, B, x, axis=None, keepdim=False):
+        self.axis, self.keepdim = axis, keepdim
+        self.out = B.max(x, axis, True)
+        return self.out if keepdim else B.reshape(self.out, _reduced_shape(x.shape, axis))
+
+    def options(self):
+        return {"axis": self.axis, "keepdim": True}
+
+    def backward(self, g):
+        x = self.parents[0]
+        kept = _kept_shape(x.shape, self.axis)
+        ties = x.detach() == Tensor._make(self.out, x.device, False)
+        share = ties / ties.sum(self.axis, keepdim=True)
+        return g.reshape(kept) * share
+
+
+def _reduced_shape(shape, axis):
+    if axis is None:
+        return ()
+    return tuple(n for i, n in enumerate(shape) if i not in axis)
+
+
+class Norm(Function):
+    """The p-norm for finite p not in (0, 1, inf): a primitive because at a zero vector torch's
+    gradient is 0, where the composed sqrt(sum(x**2)) would give nan."""
+    saves_output = True
+
+    def forward(self, B, x, p=2.0, axis=None, keepdim=False):
+        self.p, self.axis, self.keepdim = p, axis, keepdim
+        ax = B.abs(x)
+        if p == 2:
+            s = B.sqrt(B.sum(ax * ax, axis, True))
+        else:
+            s = B.power(B.sum(B.power(ax, p), axis, True), 1.0 / p)
+        self.out = s.astype(x.dtype, copy=False)
+        return self.out if keepdim else B.reshape(self.out, _reduced_shape(x.shape, axis))
+
+    def options(self):
+        return {"p": self.p, "axis": self.axis, "keepdim": True}
+
+    def backward(self, g):
+        x = self.parents[0]
+        kept = _kept_shape(x.shape, self.axis)
+        n = self.output()
+        nonzero = n.detach() != 0
+        n_safe = n.where(nonzero, 1)
+        g = g.reshape(kept) * nonzero
+        if self.p == 2:
+            return x * (g / n_safe)
+        return x * x.abs() ** (self.p - 2) * (g / n_safe ** (self.p - 1))

@@ -1,0 +1,929 @@
+"""``Tensor``: an array on a device, plus what autograd needs (``requires_grad``, ``grad``, ``grad_fn``).
+
+Methods follow torch's names and argument names (``dim``, ``keepdim``). Each differentiable
+method either applies one primitive from ``tinygrad_losses.ops`` or is composed from others.
+"""
+import builtins
+import numbers
+
+import numpy as np
+
+import kernels
+from tinygrad_losses import dtypes
+
+_PY_SCALARS = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode autograd.
+
+    ``Tensor(data, requires_grad=False, dtype=None, device="cpu")``: ``data`` is a number,
+    a (nested) list or a numpy array, which is copied (never shared, never mutated).
+    Python floats become float32, ints int64, bools bool; numpy arrays keep their dtype.
+    """
+
+    __slots__ = ("_data", "_device", "_backend", "requires_grad", "grad", "grad_fn", "_vc", "__weakref__")
+    __array_ufunc__ = None  # ``ndarray * tensor`` calls Tensor.__rmul__ instead of converting us
+
+    def __init__(self, data, requires_grad=False, dtype=None, device="cpu"):
+        backend = kernels.backend(device)
+        if dtype is not None:
+            dtype = dtypes.as_dtype(dtype)
+        if isinstance(data, Tensor):
+            array = np.array(data.numpy(), dtype=dtype, copy=True)
+        else:
+            array = _to_array(data, dtype)
+        self._data = backend.from_numpy(array)
+        self._device = device
+        self._backend = backend
+        self.grad = None
+        self.grad_fn = None
+        self._vc = [0]
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _make(data, device, requires_grad):
+        """Wrap a backend array without copying (the engine's constructor)."""
+        t = Tensor.__new__(Tensor)
+        t._data = data
+        t._device = device
+        t._backend = kernels.backend(device)
+        t.requires_grad = requires_grad
+        t.grad = None
+        t.grad_fn = None
+        t._vc = [0]
+        return t
+
+    # ---- attributes ---------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def dtype(self):
+        return self._data.dtype
+
+    @property
+    def ndim(self):
+        return len(self._data.shape)
+
+    @property
+    def device(self):
+        return self._device
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def data(self):
+        """A tensor sharing this one's memory, outside the graph (torch's ``.data``)."""
+        t = Tensor._make(self._data, self._device, False)
+        t._vc = self._vc
+        return t
+
+    @data.setter
+    def data(self, value):
+        value = value if isinstance(value, Tensor) else Tensor(value, device=self._device)
+        self._data = value._data
+        self._vc[0] += 1
+
+    @property
+    def T(self):
+        """Reverse all dims (a 2-D tensor's transpose)."""
+        return self.permute(*reversed(range(self.ndim)))
+
+    @property
+    def mT(self):
+        """Transpose of the last two dims."""
+        return self.transpose(-2, -1)
+
+    def dim(self):
+        return self.ndim
+
+    def numel(self):
+        return builtins.int(np.prod(self.shape, dtype=np.int64))
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self.shape[self._dim(dim)]
+
+    def numpy(self):
+        """The values as a numpy array (shares memory on cpu: a detached view, like torch)."""
+        if self.requires_grad and self.grad_fn is None:
+            pass  # torch refuses .numpy() on tensors requiring grad; we allow it for convenience
+        return np.asarray(self._backend.to_numpy(self._data))
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"item(): a Tensor with {self.numel()} elements cannot be converted to a "
+                               f"Python number (shape {self.shape})")
+        return self.numpy().reshape(()).item()
+
+    def tolist(self):
+        return self.numpy().tolist()
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of a Tensor with {self.numel()} elements is ambiguous")
+        return builtins.bool(self.item())
+
+    def __float__(self):
+        return builtins.float(self.item())
+
+    def __int__(self):
+        return builtins.int(self.item())
+
+    def __index__(self):
+        if self.dtype.kind not in "iub" or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return builtins.int(self.item())
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        from tinygrad_losses.printing import tensor_repr
+        return tensor_repr(self)
+
+    # ---- autograd -----------------------------------------------------------------------
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and not dtypes.is_floating(self.dtype):
+            raise RuntimeError(f"only tensors of floating point dtype can require gradients, "
+                               f"this one is {self.dtype}")
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError("requires_grad_(False) is only allowed on leaf tensors; use detach()")
+        self.requires_grad = builtins.bool(requires_grad)
+        return self
+
+    def detach(self):
+        """A tensor sharing this one's memory, cut out of the graph."""
+        t = Tensor._make(self._data, self._device, False)
+        t._vc = self._vc
+        return t
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad() on a tensor that does not require grad")
+        if self.grad_fn is not None:
+            from tinygrad_losses import autograd
+            autograd.retain(self)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``. ``gradient`` is required for
+        non-scalar outputs (the vector in the vector-Jacobian product)."""
+        from tinygrad_losses import autograd
+        autograd.backward(self, gradient, retain_graph, create_graph)
+
+    def draw(self, **options):
+        """Draw this tensor's computation graph (see ``tinygrad_losses.viz.draw``)."""
+        from tinygrad_losses import viz
+        return viz.draw(self, **options)
+
+    # ---- dtype and device ---------------------------------------------------------------
+    def to(self, *args, dtype=None, device=None):
+        """``to(dtype)``, ``to(device)`` or ``to(device, dtype)``, differentiable; returns self if nothing changes."""
+        for a in args:
+            if isinstance(a, str) and a in ("cpu", "cuda") or isinstance(a, str) and a.startswith("cuda:"):
+                device = a
+            else:
+                dtype = a
+        out = self
+        if device is not None and device.split(":")[0] != self._device:
+            from tinygrad_losses.ops.device import ToDevice
+            out = ToDevice.apply(out, device=device.split(":")[0])
+        if dtype is not None:
+            dtype = dtypes.as_dtype(dtype)
+            if dtype != out.dtype:
+                if dtypes.is_floating(dtype):
+                    out = _ops.Cast.apply(out, dtype=dtype)
+                else:
+                    out = Tensor._make(out._backend.astype(out._data, dtype), out._device, False)
+        return out
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def int(self):
+        return self.to(dtypes.int32)
+
+    def bool(self):
+        return self.to(dtypes.bool_)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self):
+        return self.to("cuda")
+
+    def clone(self):
+        """A copy with its own memory that stays in the graph."""
+        return self + 0 if self.dtype.kind != "b" else Tensor._make(self._backend.copy(self._data),
+                                                                    self._device, False)
+
+    def contiguous(self):
+        return self
+
+    # ---- helpers ------------------------------------------------------------------------
+    def _dim(self, dim):
+        """Normalise a (possibly negative) dim, with torch's IndexError when out of range."""
+        n = max(self.ndim, 1)
+        if not isinstance(dim, (builtins.int, np.integer)) or isinstance(dim, builtins.bool):
+            raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                             f"but got {dim}) for a tensor with {self.ndim} dims")
+        return dim % n if self.ndim else 0
+
+    def _axes(self, dim):
+        """A reduction's dims as a sorted tuple of non-negative ints (None: all dims)."""
+        if dim is None:
+            return None
+        if isinstance(dim, (builtins.list, builtins.tuple)):
+            axes = tuple(sorted({self._dim(d) for d in dim}))
+            if len(axes) != len(dim):
+                raise RuntimeError(f"dim {tuple(dim)} appears multiple times in the list of dims")
+            return axes if self.ndim else None
+        return (self._dim(dim),) if self.ndim else None
+
+    def _const(self, value):
+        """A Python number as a 0-d constant tensor of this tensor's dtype."""
+        return Tensor._make(self._backend.scalar(value, self.dtype), self._device, False)
+
+    # ---- arithmetic ---------------------------------------------------------------------
+    def __add__(self, other):
+        return _binary(_ops.Add, self, other)
+
+    def __radd__(self, other):
+        return _binary(_ops.Add, other, self)
+
+    def __sub__(self, other):
+        return _binary(_ops.Sub, self, other)
+
+    def __rsub__(self, other):
+        return _binary(_ops.Sub, other, self)
+
+    def __mul__(self, other):
+        return _binary(_ops.Mul, self, other)
+
+    def __rmul__(self, other):
+        return _binary(_ops.Mul, other, self)
+
+    def __truediv__(self, other):
+        return _binary(_ops.Div, self, other, floating=True)
+
+    def __rtruediv__(self, other):
+        return _binary(_ops.Div, other, self, floating=True)
+
+    def __pow__(self, other):
+        return _binary(_ops.Pow, self, other)
+
+    def __rpow__(self, other):
+        return _binary(_ops.Pow, other, self)
+
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return matmul(other, self)
+
+    def __neg__(self):
+        if self.dtype.kind == "b":
+            raise TypeError("negation of a bool tensor: use ~ (logical not) instead")
+        return _ops.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self.abs()
+
+    add = __add__
+    sub = __sub__
+    mul = __mul__
+    div = __truediv__
+    neg = __neg__
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def square(self):
+        return self * self
+
+    def reciprocal(self):
+        return 1 / self
+
+    def rsqrt(self):
+        return self.sqrt().reciprocal()
+
+    # ---- comparisons and logic (no gradient) -------------------------------------------------
+    def _compare(self, other, op):
+        a, b = _promote(self, other)
+        out = getattr(self._backend, op)(a._data, b._data)
+        return Tensor._make(out, self._device, False)
+
+    def __eq__(self, other):
+        return self._compare(other, "equal")
+
+    def __ne__(self, other):
+        return self._compare(other, "not_equal")
+
+    def __lt__(self, other):
+        return self._compare(other, "less")
+
+    def __le__(self, other):
+        return self._compare(other, "less_equal")
+
+    def __gt__(self, other):
+        return self._compare(other, "greater")
+
+    def __ge__(self, other):
+        return self._compare(other, "greater_equal")
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def _logical(self, other, op):
+        if self.dtype.kind != "b" or (isinstance(other, Tensor) and other.dtype.kind != "b"):
+            raise TypeError(f"{op}: expected bool tensors, got {self.dtype}"
+                            + (f" and {other.dtype}" if isinstance(other, Tensor) else ""))
+        other = other if isinstance(other, Tensor) else Tensor(builtins.bool(other), device=self._device)
+        return Tensor._make(getattr(self._backend, op)(self._data, other._data), self._device, False)
+
+    def __and__(self, other):
+        return self._logical(other, "logical_and")
+
+    def __or__(self, other):
+        return self._logical(other, "logical_or")
+
+    def __xor__(self, other):
+        return self._logical(other, "logical_xor")
+
+    def __invert__(self):
+        if self.dtype.kind != "b":
+            raise TypeError(f"~ is only defined for bool tensors here, got {self.dtype}")
+        return Tensor._make(self._backend.logical_not(self._data), self._device, False)
+
+    def logical_not(self):
+        return ~self
+
+    def isnan(self):
+        return Tensor._make(self._backend.isnan(self._data), self._device, False)
+
+    def isinf(self):
+        return Tensor._make(self._backend.isinf(self._data), self._device, False)
+
+    def isfinite(self):
+        return Tensor._make(self._backend.isfinite(self._data), self._device, False)
+
+    def any(self, dim=None, keepdim=False):
+        return Tensor._make(self._backend.any(self._data, self._axes(dim), keepdim), self._device, False)
+
+    def all(self, dim=None, keepdim=False):
+        return Tensor._make(self._backend.all(self._data, self._axes(dim), keepdim), self._device, False)
+
+    # ---- elementwise math ---------------------------------------------------------------------
+    def _float(self):
+        """Integer/bool inputs of float-valued functions are computed in the default float dtype."""
+        return self if self.dtype.kind == "f" else self.to(dtypes.DEFAULT_FLOAT)
+
+    def exp(self):
+        return _ops.Exp.apply(self._float())
+
+    def log(self):
+        return _ops.Log.apply(self._float())
+
+    def log1p(self):
+        return _ops.Log1p.apply(self._float())
+
+    def expm1(self):
+        return _ops.Expm1.apply(self._float())
+
+    def sqrt(self):
+        return _ops.Sqrt.apply(self._float())
+
+    def sin(self):
+        return _ops.Sin.apply(self._float())
+
+    def cos(self):
+        return _ops.Cos.apply(self._float())
+
+    def tanh(self):
+        return _ops.Tanh.apply(self._float())
+
+    def sigmoid(self):
+        return _ops.Sigmoid.apply(self._float())
+
+    def abs(self):
+        return _ops.Abs.apply(self)
+
+    def sign(self):
+        return _ops.Sign.apply(self)
+
+    def relu(self):
+        return _ops.Relu.apply(self)
+
+    def clamp(self, min=None, max=None):
+        """Clamp into [min, max]; the gradient passes where min <= x <= max (torch's convention).
+        Tensor bounds are differentiable too (they receive the gradient where they are chosen)."""
+        if min is None and max is None:
+            raise ValueError("clamp: at least one of min and max must be given")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            out = self
+            if min is not None:
+                min = min if isinstance(min, Tensor) else self._const(min)
+                out = where(out < min, min, out)
+            if max is not None:
+                max = max if isinstance(max, Tensor) else self._const(max)
+                out = where(out > max, max, out)
+            return out
+        for name, v in (("min", min), ("max", max)):
+            if v is not None and not isinstance(v, numbers.Real):
+                raise TypeError(f"clamp: {name} must be a number or a Tensor, got {type(v).__name__}")
+        x = self if (min is None or isinstance(min, builtins.int)) and (
+            max is None or isinstance(max, builtins.int)) else self._float()
+        return _ops.Clamp.apply(x, min=min, max=max)
+
+    clip = clamp
+
+    def clamp_min(self, min):
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        return self.clamp(max=max)
+
+    def maximum(self, other):
+        return _binary(_ops.Maximum, self, other)
+
+    def minimum(self, other):
+        return _binary(_ops.Minimum, self, other)
+
+    def where(self, condition, other):
+        """``where(condition, self, other)`` (torch's Tensor.where)."""
+        return where(condition, self, other)
+
+    # ---- reductions ---------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        return _ops.Sum.apply(x, axis=x._axes(dim), keepdim=keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be a floating "
+                               f"point dtype, got {self.dtype}")
+        axes = self._axes(dim)
+        count = self.numel() if axes is None else builtins.int(np.prod([self.shape[a] for a in axes]))
+        return self.sum(dim, keepdim) / count  # count 0 gives nan, as in torch
+
+    def var(self, dim=None, correction=1, keepdim=False, unbiased=None):
+        """Variance with Bessel's ``correction`` (1: sample variance, 0: population)."""
+        if unbiased is not None:
+            correction = 1 if unbiased else 0
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"var(): input dtype must be floating point, got {self.dtype}")
+        axes = self._axes(dim)
+        count = self.numel() if axes is None else builtins.int(np.prod([self.shape[a] for a in axes]))
+        centered = self - self.mean(dim, keepdim=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (centered * centered).sum(dim, keepdim) / builtins.max(count - correction, 0)
+
+    def std(self, dim=None, correction=1, keepdim=False, unbiased=None):
+        """Standard deviation; NOTE the gradient at std = 0 is 0, as in torch (not the inf of sqrt)."""
+        return _safe_sqrt(self.var(dim, correction, keepdim, unbiased))
+
+    def amax(self, dim=None, keepdim=False):
+        return _ops.Amax.apply(self, axis=self._axes(dim), keepdim=keepdim)
+
+    def amin(self, dim=None, keepdim=False):
+        if self.dtype.kind == "b":
+            return ~((~self).amax(dim, keepdim))
+        return -((-self).amax(dim, keepdim))
+
+    def max(self, dim=None, keepdim=False):
+        """Without ``dim``: the largest value. With ``dim``: (values, indices); the gradient
+        goes to the one index returned (the first maximum)."""
+        if dim is None:
+            if isinstance(keepdim, Tensor):
+                return self.maximum(keepdim)
+            return self.amax()
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        idx = self.argmax(dim, keepdim=True)
+        values = self.gather(self._dim(dim), idx)
+        return MinMax((values if keepdim else values.squeeze(dim), idx if keepdim else idx.squeeze(dim)))
+
+    def min(self, dim=None, keepdim=False):
+        if dim is None:
+            if isinstance(keepdim, Tensor):
+                return self.minimum(keepdim)
+            return self.amin()
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        idx = self.argmin(dim, keepdim=True)
+        values = self.gather(self._dim(dim), idx)
+        return MinMax((values if keepdim else values.squeeze(dim), idx if keepdim else idx.squeeze(dim)))
+
+    def argmax(self, dim=None, keepdim=False):
+        axis = None if dim is None else self._dim(dim)
+        out = self._backend.argmax(self._data, axis, keepdim and axis is not None)
+        return Tensor._make(self._backend.astype(out, dtypes.int64), self._device, False)
+
+    def argmin(self, dim=None, keepdim=False):
+        axis = None if dim is None else self._dim(dim)
+        out = self._backend.argmin(self._data, axis, keepdim and axis is not None)
+        return Tensor._make(self._backend.astype(out, dtypes.int64), self._device, False)
+
+    def logsumexp(self, dim, keepdim=False):
+        """log(sum(exp(x), dim)), computed as m + log(sum(exp(x - m))) with m the max."""
+        x = self._float()
+        if x.ndim == 0:
+            return _ops.LogSumExp.apply(x.reshape(1), axis=x._dim(dim), keepdim=True).reshape(())
+        return _ops.LogSumExp.apply(x, axis=x._dim(dim), keepdim=keepdim)
+
+    def softmax(self, dim, dtype=None):
+        x = self._float() if dtype is None else self.to(dtype)
+        if x.ndim == 0:
+            return _ops.Softmax.apply(x.reshape(1), axis=x._dim(dim)).reshape(())
+        return _ops.Softmax.apply(x, axis=x._dim(dim))
+
+    def log_softmax(self, dim, dtype=None):
+        x = self._float() if dtype is None else self.to(dtype)
+        if x.ndim == 0:
+            return _ops.LogSoftmax.apply(x.reshape(1), axis=x._dim(dim)).reshape(())
+        return _ops.LogSoftmax.apply(x, axis=x._dim(dim))
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """The vector p-norm over ``dim`` (all elements by default): p in {'fro', 0, 1, 2, inf, -inf, any float}.
+        NOTE at a zero vector the gradient is 0 (torch's convention)."""
+        if p == "fro":
+            p = 2
+        if not isinstance(p, numbers.Real):
+            raise ValueError(f"norm: p must be a number or 'fro', got {p!r}")
+        x = self._float()
+        if p == float("inf"):
+            return x.abs().amax(dim, keepdim)
+        if p == float("-inf"):
+            return x.abs().amin(dim, keepdim)
+        if p == 0:
+            return (x != 0).to(x.dtype).sum(dim, keepdim)
+        if p == 1:
+            return x.abs().sum(dim, keepdim)
+        return _ops.Norm.apply(x, p=p, axis=x._axes(dim), keepdim=keepdim)
+
+    # ---- shape --------------------------------------------------------------------------
+    def reshape(self, *shape):
+        shape = _shape_arg(shape)
+        if shape == self.shape:
+            return self
+        try:
+            return _ops.Reshape.apply(self, shape=shape)
+        except ValueError:
+            raise RuntimeError(f"shape {shape} is invalid for a tensor of shape {self.shape} "
+                               f"({self.numel()} elements)") from None
+
+    view = reshape
+
+    def view_as(self, other):
+        return self.reshape(other.shape)
+
+    reshape_as = view_as
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        s, e = self._dim(start_dim), self._dim(end_dim)
+        if s > e:
+            raise RuntimeError("flatten: start_dim cannot come after end_dim")
+        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:]) if self.numel() else \
+            self.reshape(self.shape[:s] + (builtins.int(np.prod(self.shape[s:e + 1])),) + self.shape[e + 1:])
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return self.reshape(tuple(n for n in self.shape if n != 1))
+        axes = self._axes(dim) or ()
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1)))
+
+    def unsqueeze(self, dim):
+        n = self.ndim + 1
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                             f"but got {dim}) for unsqueeze of a tensor with {self.ndim} dims")
+        dim %= n
+        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
+
+    def permute(self, *dims):
+        dims = _shape_arg(dims)
+        if len(dims) != self.ndim:
+            raise RuntimeError(f"permute: got {len(dims)} dims {dims} for a tensor with {self.ndim} dims")
+        axes = tuple(self._dim(d) for d in dims)
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"permute: repeated dim in {dims}")
+        if axes == tuple(range(self.ndim)):
+            return self
+        return _ops.Permute.apply(self, axes=axes)
+
+    def transpose(self, dim0, dim1):
+        axes = list(range(self.ndim))
+        d0, d1 = self._dim(dim0), self._dim(dim1)
+        if self.ndim < 2 and self.ndim == 0:
+            return self
+        axes[d0], axes[d1] = axes[d1], axes[d0]
+        return self.permute(*axes)
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dims, got {self.ndim}")
+        return self.T
+
+    def expand(self, *shape):
+        shape = _shape_arg(shape)
+        if len(shape) < self.ndim:
+            raise RuntimeError(f"expand: the target shape {shape} has fewer dims than the tensor's {self.shape}")
+        lead = len(shape) - self.ndim
+        shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+        if shape == self.shape:
+            return self
+        try:
+            return _ops.Expand.apply(self, shape=shape)
+        except ValueError:
+            raise RuntimeError(f"expand: the tensor of shape {self.shape} cannot be expanded to {shape} "
+                               f"(only dims of size 1 can be expanded)") from None
+
+    broadcast_to = expand
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def __getitem__(self, index):
+        from tinygrad_losses.indexing import getitem
+        return getitem(self, index)
+
+    def __setitem__(self, index, value):
+        from tinygrad_losses.indexing import setitem
+        setitem(self, index, value)
+
+    def gather(self, dim, index):
+        """out[i][j] = self[i][index[i][j]] for dim=1 (torch.gather); the gradient scatters back, adding."""
+        from tinygrad_losses.indexing import gather
+        return gather(self, dim, index)
+
+    def split(self, split_size, dim=0):
+        d = self._dim(dim)
+        n = self.shape[d]
+        sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else []) \
+            if isinstance(split_size, builtins.int) else builtins.list(split_size)
+        out, start = [], 0
+        for s in sizes:
+            out.append(self[(slice(None),) * d + (slice(start, start + s),)])
+            start += s
+        return tuple(out)
+
+    def chunk(self, chunks, dim=0):
+        n = self.shape[self._dim(dim)]
+        return self.split(-(-n // chunks), dim)
+
+    # ---- in-place (refused on tensors that are part of a graph) -----------------------------
+    def _inplace(self, value, op_name):
+        from tinygrad_losses import autograd
+        if autograd.is_grad_enabled() and self.requires_grad:
+            raise RuntimeError(f"{op_name}: an in-place operation on a tensor that requires grad would "
+                               f"corrupt the graph; do it inside `with tl.no_grad():` or use the "
+                               f"out-of-place version")
+        if isinstance(value, Tensor):
+            if value.shape != self.shape:
+                value = value.expand(self.shape)
+            if value.dtype != self.dtype:
+                value = value.to(self.dtype)
+            value = value._data
+        target = self._data
+        if not isinstance(target, np.ndarray) and self._device == "cpu":
+            target = self._data = np.array(target)
+        target[...] = value
+        self._vc[0] += 1
+        return self
+
+    def add_(self, other, alpha=1):
+        return self._inplace(self.detach() + other * alpha if alpha != 1 else self.detach() + other, "add_")
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(self.detach() - other * alpha if alpha != 1 else self.detach() - other, "sub_")
+
+    def mul_(self, other):
+        return self._inplace(self.detach() * other, "mul_")
+
+    def div_(self, other):
+        return self._inplace(self.detach() / other, "div_")
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace(self.detach().clamp(min, max), "clamp_")
+
+    def zero_(self):
+        return self._inplace(0, "zero_")
+
+    def fill_(self, value):
+        return self._inplace(value, "fill_")
+
+    def copy_(self, src):
+        src = src if isinstance(src, Tensor) else Tensor(src)
+        return self._inplace(src.detach(), "copy_")
+
+    def normal_(self, mean=0.0, std=1.0):
+        from tinygrad_losses import random
+        return self._inplace(Tensor(random.generator().normal(mean, std, self.shape).astype(self.dtype)),
+                             "normal_")
+
+    def uniform_(self, a=0.0, b=1.0):
+        from tinygrad_losses import random
+        return self._inplace(Tensor(random.generator().uniform(a, b, self.shape).astype(self.dtype)),
+                             "uniform_")
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+
+class MinMax(tuple):
+    """(values, indices), as returned by ``max(dim)`` / ``min(dim)``."""
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+
+# ---- construction helpers ------------------------------------------------------------------
+def _to_array(data, dtype):
+    """Copy ``data`` into a fresh numpy array with torch's default dtypes for Python values."""
+    if isinstance(data, np.ndarray) or isinstance(data, (np.number, np.bool_)):
+        array = np.array(data, dtype=dtype, copy=True)
+    else:
+        if isinstance(data, (builtins.list, builtins.tuple)):
+            data = _unwrap(data)
+        try:
+            array = np.array(data)
+        except ValueError as e:
+            raise ValueError(f"Tensor: data must be a number or a rectangular (nested) list, got {e}") from None
+        if dtype is None:
+            kind = array.dtype.kind
+            if kind == "f":
+                dtype = dtypes.DEFAULT_FLOAT if not _has_float64(data) else None
+            elif kind in "iu":
+                dtype = dtypes.int64
+            elif kind == "b":
+                dtype = dtypes.bool_
+        if dtype is not None:
+            array = array.astype(dtype)
+    if array.dtype not in dtypes._SUPPORTED:
+        raise TypeError(f"Tensor: unsupported data of dtype {array.dtype}: expected bool, integer "
+                        f"or floating point values")
+    return array
+
+
+def _unwrap(data):
+    """Lists may hold tensors of one element (torch.tensor([t1, t2]))."""
+    return [_unwrap(d) if isinstance(d, (builtins.list, builtins.tuple))
+            else (d.numpy() if isinstance(d, Tensor) else d) for d in data]
+
+
+def _has_float64(data):
+    """A list holding float64 numpy values or arrays keeps float64 (torch.tensor does the same)."""
+    if isinstance(data, (builtins.list, builtins.tuple)):
+        return builtins.any(_has_float64(d) for d in data)
+    return isinstance(data, (np.ndarray, np.floating)) and data.dtype == np.float64
+
+
+def _shape_arg(shape):
+    """Accept f(2, 3), f((2, 3)) and f([2, 3])."""
+    if len(shape) == 1 and isinstance(shape[0], (builtins.tuple, builtins.list)):
+        shape = shape[0]
+    try:
+        return tuple(builtins.int(n) for n in shape)
+    except TypeError:
+        raise TypeError(f"expected a shape of ints, got {shape!r}") from None
+
+
+# ---- binary ops: promotion and broadcasting errors ------------------------------------------
+def _promote(a, b):
+    """Both operands as tensors of one dtype, by torch's promotion rules."""
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a.dtype == b.dtype:
+                return a, b
+            dt = dtypes.result_type(a, b)
+            return (a if a.dtype == dt else a.to(dt)), (b if b.dtype == dt else b.to(dt))
+        if not isinstance(b, _PY_SCALARS):
+            if isinstance(b, np.ndarray):
+                return _promote(a, Tensor(b, device=a._device))
+            raise TypeError(f"unsupported operand: Tensor and {type(b).__name__}")
+        dt = dtypes.result_type_scalar(a.dtype, b)
+        a = a if a.dtype == dt else a.to(dt)
+        return a, a._const(b)
+    b2, a2 = _promote(b, a)
+    return a2, b2
+
+
+def _binary(fn, a, b, floating=False):
+    a, b = _promote(a, b)
+    if floating and a.dtype.kind != "f":
+        a, b = a.to(dtypes.DEFAULT_FLOAT), b.to(dtypes.DEFAULT_FLOAT)
+    if fn is _ops.Pow and a.dtype.kind in "iu" and (b._backend.any(b._backend.less(b._data, 0))):
+        raise RuntimeError("Integers to negative integer powers are not allowed")
+    try:
+        return fn.apply(a, b)
+    except ValueError:
+        if a.shape != b.shape:
+            raise RuntimeError(broadcast_error(a.shape, b.shape)) from None
+        raise
+
+
+def broadcast_error(sa, sb):
+    """torch's message for shapes that do not broadcast, naming both shapes."""
+    for k in range(1, max(len(sa), len(sb)) + 1):
+        x = sa[-k] if k <= len(sa) else 1
+        y = sb[-k] if k <= len(sb) else 1
+        if x != y and x != 1 and y != 1:
+            dim = max(len(sa), len(sb)) - k
+            return (f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                    f"non-singleton dimension {dim} (shapes {tuple(sa)} and {tuple(sb)})")
+    return f"shapes {tuple(sa)} and {tuple(sb)} cannot be broadcast together"
+
+
+def _safe_sqrt(v):
+    """sqrt whose gradient is 0 (not inf) where the value is 0 (torch's std convention)."""
+    zero = v.detach() == 0
+    out = v.sqrt()
+    if not builtins.bool(zero.any()) or not v.requires_grad:
+        return out
+    return where(zero, out.detach(), v.where(~zero, 1).sqrt())
+
+
+# ---- functions that are also torch.* functions ------------------------------------------------
+def matmul(a, b):
+    """Matrix product (torch.matmul): 1-D, 2-D, and batched with broadcast batch dims."""
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        raise TypeError(f"matmul: expected two Tensors, got {type(a).__name__} and {type(b).__name__}")
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"matmul: both arguments need at least 1 dim, got shapes {a.shape} and {b.shape}")
+    a, b = _promote(a, b)
+    k_a = a.shape[-1]
+    k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a != k_b:
+        raise RuntimeError(f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied "
+                           f"({k_a} columns against {k_b} rows)")
+    try:
+        return _ops.Matmul.apply(a, b)
+    except ValueError:
+        raise RuntimeError(f"matmul: the batch dims of {a.shape} and {b.shape} do not broadcast") from None
+
+
+def where(condition, input, other):
+    """Elements of ``input`` where ``condition`` holds, else of ``other``; differentiable in both."""
+    if not isinstance(condition, Tensor):
+        condition = Tensor(condition)
+    if condition.dtype.kind != "b":
+        raise TypeError(f"where: condition must be a bool tensor, got {condition.dtype}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError("where: at least one of input and other must be a Tensor")
+    input, other = _promote(input, other)
+    try:
+        return _ops.Where.apply(input, other, cond=condition._data)
+    except ValueError:
+        raise RuntimeError(f"where: shapes {condition.shape}, {input.shape} and {other.shape} "
+                           f"do not broadcast") from None
+
+
+def ones_like(t, dtype=None):
+    return Tensor._make(t._backend.ones(t.shape, dtype or t.dtype), t._device, False)
+
+
+from tinygrad_losses import ops as _ops  # noqa: E402  (the primitives import Tensor from this module)
