@@ -1,32 +1,107 @@
 """Row-wise softmax family along any axis: logsumexp, softmax, log_softmax and their backwards.
 
-Reference numpy versions; large float inputs go to the numba kernels.
+numpy reference versions; float32/float64 inputs of at least
+``config.ROWWISE_NUMBA_MIN_SIZE`` elements go to the numba kernels in
+``kernels/rowwise_cpu.py`` (imported on first use, so importing this module
+does not import numba).
+
+``axis`` may be negative. A 0-d input is one row of one element (as in torch,
+axis must then be 0 or -1). Special values are torch's: log_softmax/softmax
+compute ``x - max`` first, so a ``+inf`` entry or an all ``-inf`` row gives nan
+for the whole row; logsumexp shifts by 0 when the max is infinite, so it gives
+``+inf`` and ``-inf`` there; nan anywhere in a row makes that row nan.
 """
 import numpy as np
 
+try:
+    from numpy.lib.array_utils import normalize_axis_index
+except ImportError:  # numpy < 2
+    from numpy.core.multiarray import normalize_axis_index
+
+from kernels.config import ROWWISE_NUMBA_MIN_SIZE
+
+_FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _fast(x):
+    """Use the numba kernels? float32/float64 and big enough (so also non-empty along every axis)."""
+    return x.dtype in _FAST_DTYPES and x.size >= ROWWISE_NUMBA_MIN_SIZE
+
+
+def _cpu():
+    from kernels import rowwise_cpu
+    return rowwise_cpu
+
+
+def _normalise(x, axis):
+    """Return (x as a floating ndarray of ndim >= 1, axis in range, was-0-d)."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "fc":
+        x = x.astype(np.float64)
+    if x.ndim == 0:
+        normalize_axis_index(axis, 1)
+        return x.reshape(1), 0, True
+    return x, normalize_axis_index(axis, x.ndim), False
+
 
 def logsumexp(x, axis, keepdims=False):
-    m = np.max(x, axis=axis, keepdims=True)
-    m_safe = np.where(np.isfinite(m), m, 0)  # m = ±inf: the result is m itself
-    s = np.sum(np.exp(x - m_safe), axis=axis, keepdims=True)
-    out = np.log(s) + m_safe
-    return out if keepdims else np.squeeze(out, axis=axis)
+    x, axis, scalar = _normalise(x, axis)
+    if _fast(x):
+        out = _cpu().logsumexp(x, axis)
+        out = np.expand_dims(out, axis) if keepdims else out
+    else:
+        m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+        m = np.where(np.abs(m) == np.inf, 0, m)  # torch's shift: 0 where the max is +-inf
+        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+        out = out if keepdims else np.squeeze(out, axis=axis)
+    return out.reshape(()) if scalar else out
 
 
 def log_softmax(x, axis):
-    return x - logsumexp(x, axis, keepdims=True)
+    x, axis, scalar = _normalise(x, axis)
+    if _fast(x):
+        out = _cpu().log_softmax(x, axis)
+    else:
+        out = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+        out -= np.log(np.sum(np.exp(out), axis=axis, keepdims=True))
+    return out.reshape(()) if scalar else out
 
 
 def softmax(x, axis):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    x, axis, scalar = _normalise(x, axis)
+    if _fast(x):
+        out = _cpu().softmax(x, axis)
+    else:
+        out = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
+        out *= 1 / np.sum(out, axis=axis, keepdims=True)
+    return out.reshape(()) if scalar else out
+
+
+def _backward_args(grad, out, axis):
+    """(grad, out, axis, was-0-d, numba?) with one common dtype."""
+    grad, axis, scalar = _normalise(grad, axis)
+    out = np.asarray(out).reshape(grad.shape)
+    if grad.dtype != out.dtype:
+        dtype = np.result_type(grad, out)
+        grad, out = grad.astype(dtype), out.astype(dtype)
+    return grad, out, axis, scalar, _fast(grad)
 
 
 def softmax_backward(grad, out, axis):
     """d softmax: out * (grad - sum(grad * out))."""
-    return out * (grad - np.sum(grad * out, axis=axis, keepdims=True))
+    grad, out, axis, scalar, fast = _backward_args(grad, out, axis)
+    if fast:
+        res = _cpu().softmax_backward(grad, out, axis)
+    else:
+        res = out * (grad - np.sum(grad * out, axis=axis, keepdims=True))
+    return res.reshape(()) if scalar else res
 
 
 def log_softmax_backward(grad, out, axis):
     """d log_softmax: grad - exp(out) * sum(grad)."""
-    return grad - np.exp(out) * np.sum(grad, axis=axis, keepdims=True)
+    grad, out, axis, scalar, fast = _backward_args(grad, out, axis)
+    if fast:
+        res = _cpu().log_softmax_backward(grad, out, axis)
+    else:
+        res = grad - np.exp(out) * np.sum(grad, axis=axis, keepdims=True)
+    return res.reshape(()) if scalar else res

@@ -1,0 +1,44 @@
+"""The registry of every loss: name, module class, task kind, formula and explanation.
+
+The command line (``tinygrad-losses losses`` / ``explain``) and the graph gallery read it.
+Each family module registers its losses with ``register(...)`` at import time.
+"""
+from dataclasses import dataclass, field
+
+KINDS = ("regression", "classification", "ranking", "metric learning", "sequence", "distribution")
+
+
+@dataclass(frozen=True)
+class LossInfo:
+    name: str                 # the functional's name, e.g. "cross_entropy"
+    function: object          # the functional itself
+    module: str               # the nn class name, e.g. "CrossEntropyLoss"
+    kind: str                 # one of KINDS
+    latex: str                # the per-element formula as LaTeX
+    text: str                 # the same formula in plain text
+    explanation: str          # one paragraph: what it measures and when to use it
+    example: dict = field(default_factory=dict)  # optional keyword arguments of a small worked example
+
+
+_REGISTRY = {}
+
+
+def register(name, function, module, kind, latex, text, explanation, example=None):
+    if kind not in KINDS:
+        raise ValueError(f"register: kind must be one of {KINDS}, got {kind!r}")
+    _REGISTRY[name] = LossInfo(name, function, module, kind, latex, text, explanation, example or {})
+
+
+def losses_table():
+    """Every registered loss as a list of ``LossInfo``, sorted by kind then name."""
+    import tinygrad_losses.functional  # noqa: F401  (importing the families fills the registry)
+    return sorted(_REGISTRY.values(), key=lambda i: (KINDS.index(i.kind), i.name))
+
+
+def get(name):
+    """The ``LossInfo`` of one loss, by functional name or nn class name."""
+    table = {i.name: i for i in losses_table()}
+    table.update({i.module: i for i in table.values()})
+    if name not in table:
+        raise KeyError(f"unknown loss {name!r}; known: {', '.join(sorted(i.name for i in losses_table()))}")
+    return table[name]

@@ -1,0 +1,137 @@
+"""``Module``: the base of every layer and loss class (torch.nn.Module's core)."""
+from collections import OrderedDict
+
+from tinygrad_losses.autograd import named_scope
+from tinygrad_losses.tensor import Tensor
+
+
+class Parameter(Tensor):
+    """Marker constructor: ``Parameter(tensor)`` is a leaf tensor with requires_grad=True."""
+
+    def __new__(cls, data, requires_grad=True):
+        t = data.detach() if isinstance(data, Tensor) else Tensor(data)
+        t = Tensor._make(t._data, t._device, False)
+        return t.requires_grad_(requires_grad)
+
+
+class Module:
+    """Holds parameters (tensors with requires_grad, set as attributes) and sub-modules.
+
+    Calling a module runs ``forward`` inside a named scope, so graph pictures group its ops.
+    """
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if isinstance(value, Module):
+            self._modules[name] = value
+        elif isinstance(value, Tensor) and value.requires_grad and value.is_leaf:
+            self._parameters[name] = value
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        object.__delattr__(self, name)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args, **kwargs):
+        with named_scope(self.scope_name()):
+            return self.forward(*args, **kwargs)
+
+    def scope_name(self):
+        """The label of this module's scope in graph pictures, e.g. 'Linear(2, 100)'."""
+        extra = self.extra_repr()
+        return f"{type(self).__name__}({extra})" if extra else type(self).__name__
+
+    # ---- parameters and sub-modules ----------------------------------------------------------
+    def named_modules(self, prefix=""):
+        yield prefix, self
+        for name, m in self._modules.items():
+            yield from m.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def modules(self):
+        return (m for _, m in self.named_modules())
+
+    def children(self):
+        return iter(self._modules.values())
+
+    def named_parameters(self, prefix=""):
+        seen = set()
+        for mod_name, m in self.named_modules(prefix):
+            for name, p in m._parameters.items():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    yield (f"{mod_name}.{name}" if mod_name else name), p
+
+    def parameters(self):
+        return (p for _, p in self.named_parameters())
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.parameters():
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad = p.grad.detach() * 0
+
+    def train(self, mode=True):
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    def state_dict(self):
+        """Name -> detached tensor, for every parameter (and registered buffer)."""
+        out = OrderedDict((name, p.detach()) for name, p in self.named_parameters())
+        for mod_name, m in self.named_modules():
+            for name, b in getattr(m, "_buffers", {}).items():
+                out[f"{mod_name}.{name}" if mod_name else name] = b
+        return out
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy values into the parameters; names, shapes and dtypes must match (all differences listed)."""
+        own = self.state_dict()
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        problems = []
+        if strict and (missing or unexpected):
+            problems += [f"missing keys: {missing}"] if missing else []
+            problems += [f"unexpected keys: {unexpected}"] if unexpected else []
+        for k, t in own.items():
+            if k in state_dict:
+                v = state_dict[k]
+                shape, dtype = tuple(getattr(v, "shape", ())), getattr(v, "dtype", None)
+                if shape != t.shape:
+                    problems.append(f"{k}: shape {shape} in the state dict, {t.shape} in the model")
+                elif dtype is not None and dtype != t.dtype:
+                    problems.append(f"{k}: dtype {dtype} in the state dict, {t.dtype} in the model")
+        if problems:
+            raise RuntimeError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
+        from tinygrad_losses.autograd import no_grad
+        with no_grad():
+            for k, t in own.items():
+                if k in state_dict:
+                    t.copy_(state_dict[k])
+        return missing, unexpected
+
+    # ---- printing -----------------------------------------------------------------------------
+    def extra_repr(self):
+        return ""
+
+    def __repr__(self):
+        lines = [f"({name}): " + repr(m).replace("\n", "\n  ") for name, m in self._modules.items()]
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not lines:
+            return head + ")"
+        return head + "\n  " + "\n  ".join(lines) + "\n)"
