@@ -154,7 +154,10 @@ def scatter_add_along_axis(shape, dtype, index, values, axis):
 
 def scalar(value, dtype):
     """A 0-d array holding a Python number, for ops between a tensor and a scalar."""
-    return np.asarray(value, dtype=dtype)
+    try:
+        return np.asarray(value, dtype=dtype)
+    except OverflowError:  # e.g. -3 for uint8: wrap around like torch (and C) instead of raising
+        return np.asarray(value).astype(dtype)
 
 
 def softplus(z):

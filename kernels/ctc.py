@@ -39,9 +39,17 @@ import numpy as np
 
 _REDUCTIONS = ("none", "mean", "sum")
 
+# Below this many lattice cells (sum over the batch of input_length * (2 * target_length + 1))
+# the serial kernel runs. Best of 300 calls, fwd+bwd, float32, C=20, 2 threads: 1360 cells
+# 44 us serial / 39 us parallel, 5040 cells 88 / 63 us, 16400 cells 168 / 105 us. (On a busy
+# machine a parallel region can wait a scheduler time slice for its second thread.)
+PARALLEL_MIN_CELLS = 5000
+
 
 def _as_lengths(value, name):
     arr = np.asarray(value)
+    if arr.size == 0 and arr.dtype == np.float64:  # np.asarray([]) is float64
+        arr = arr.astype(np.int64)
     if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
         if arr.dtype.kind in "fc":
             raise RuntimeError(f"{name} must be integral, got an array of dtype {arr.dtype}")
@@ -124,13 +132,15 @@ def _prepare(log_probs, targets, input_lengths, target_lengths, blank):
 def _run(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity, need_grad):
     lp, flat, offsets, il, tl, blank, unbatched = _prepare(
         log_probs, targets, input_lengths, target_lengths, blank)
-    from kernels.ctc_cpu import ctc_kernel  # imports numba on first use
+    from kernels import ctc_cpu  # imports numba on first use
     T, N, C = lp.shape
     dt = lp.dtype.type
     nll = np.empty(N, lp.dtype)
     grad = np.empty((T, N, C) if need_grad else (0, 0, 0), lp.dtype)
-    ctc_kernel(lp, flat, offsets, il, tl, blank, need_grad, bool(zero_infinity),
-               dt(-np.inf), dt(1), nll, grad)
+    work = int(np.dot(il, 2 * tl + 1))  # lattice cells
+    kernel = ctc_cpu.ctc_kernel_parallel if N > 1 and work >= PARALLEL_MIN_CELLS else ctc_cpu.ctc_kernel_serial
+    kernel(lp, flat, offsets, il, tl, blank, need_grad, bool(zero_infinity),
+           dt(-np.inf), dt(1), dt(np.finfo(lp.dtype).tiny), nll, grad)
     if zero_infinity:
         nll[nll == np.inf] = 0  # torch: where(nll == inf, 0, nll); the kernel zeroed the gradient
     if unbatched:

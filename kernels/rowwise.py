@@ -24,8 +24,8 @@ _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _fast(x):
-    """Use the numba kernels? float32/float64 and big enough (so also non-empty along every axis)."""
-    return x.dtype in _FAST_DTYPES and x.size >= ROWWISE_NUMBA_MIN_SIZE
+    """Use the numba kernels? float32/float64, non-empty and big enough."""
+    return x.dtype in _FAST_DTYPES and x.size >= max(ROWWISE_NUMBA_MIN_SIZE, 1)
 
 
 def _cpu():
@@ -46,62 +46,74 @@ def _normalise(x, axis):
 
 def logsumexp(x, axis, keepdims=False):
     x, axis, scalar = _normalise(x, axis)
-    if _fast(x):
-        out = _cpu().logsumexp(x, axis)
-        out = np.expand_dims(out, axis) if keepdims else out
-    else:
-        m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
-        m = np.where(np.abs(m) == np.inf, 0, m)  # torch's shift: 0 where the max is +-inf
-        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
-        out = out if keepdims else np.squeeze(out, axis=axis)
+    out = _cpu().logsumexp(x, axis) if _fast(x) else _np_logsumexp(x, axis)
+    out = np.expand_dims(out, axis) if keepdims else out
     return out.reshape(()) if scalar else out
 
 
 def log_softmax(x, axis):
     x, axis, scalar = _normalise(x, axis)
-    if _fast(x):
-        out = _cpu().log_softmax(x, axis)
-    else:
-        out = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
-        out -= np.log(np.sum(np.exp(out), axis=axis, keepdims=True))
+    out = _cpu().log_softmax(x, axis) if _fast(x) else _np_log_softmax(x, axis)
     return out.reshape(()) if scalar else out
 
 
 def softmax(x, axis):
     x, axis, scalar = _normalise(x, axis)
-    if _fast(x):
-        out = _cpu().softmax(x, axis)
-    else:
-        out = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
-        out *= 1 / np.sum(out, axis=axis, keepdims=True)
+    out = _cpu().softmax(x, axis) if _fast(x) else _np_softmax(x, axis)
     return out.reshape(()) if scalar else out
-
-
-def _backward_args(grad, out, axis):
-    """(grad, out, axis, was-0-d, numba?) with one common dtype."""
-    grad, axis, scalar = _normalise(grad, axis)
-    out = np.asarray(out).reshape(grad.shape)
-    if grad.dtype != out.dtype:
-        dtype = np.result_type(grad, out)
-        grad, out = grad.astype(dtype), out.astype(dtype)
-    return grad, out, axis, scalar, _fast(grad)
 
 
 def softmax_backward(grad, out, axis):
     """d softmax: out * (grad - sum(grad * out))."""
-    grad, out, axis, scalar, fast = _backward_args(grad, out, axis)
-    if fast:
-        res = _cpu().softmax_backward(grad, out, axis)
-    else:
-        res = out * (grad - np.sum(grad * out, axis=axis, keepdims=True))
+    grad, out, axis, scalar = _backward_args(grad, out, axis)
+    res = _cpu().softmax_backward(grad, out, axis) if _fast(grad) else _np_softmax_backward(grad, out, axis)
     return res.reshape(()) if scalar else res
 
 
 def log_softmax_backward(grad, out, axis):
     """d log_softmax: grad - exp(out) * sum(grad)."""
-    grad, out, axis, scalar, fast = _backward_args(grad, out, axis)
-    if fast:
-        res = _cpu().log_softmax_backward(grad, out, axis)
-    else:
-        res = grad - np.exp(out) * np.sum(grad, axis=axis, keepdims=True)
+    grad, out, axis, scalar = _backward_args(grad, out, axis)
+    res = _cpu().log_softmax_backward(grad, out, axis) if _fast(grad) else _np_log_softmax_backward(grad, out, axis)
     return res.reshape(()) if scalar else res
+
+
+def _backward_args(grad, out, axis):
+    """(grad, out, axis, was-0-d) with one common dtype."""
+    grad, axis, scalar = _normalise(grad, axis)
+    out = np.asarray(out).reshape(grad.shape)
+    if grad.dtype != out.dtype:
+        dtype = np.result_type(grad, out)
+        grad, out = grad.astype(dtype), out.astype(dtype)
+    return grad, out, axis, scalar
+
+
+# ---- numpy versions: IEEE results as torch gives them (log 0 = -inf, inf - inf = nan), no warnings ----
+@np.errstate(all="ignore")
+def _np_logsumexp(x, axis):
+    m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    m = np.where(np.abs(m) == np.inf, 0, m)                  # torch's shift: 0 where the max is +-inf
+    return np.log(np.sum(np.exp(x - m), axis=axis)) + np.squeeze(m, axis)
+
+
+@np.errstate(all="ignore")
+def _np_log_softmax(x, axis):
+    out = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    out -= np.log(np.sum(np.exp(out), axis=axis, keepdims=True))
+    return out
+
+
+@np.errstate(all="ignore")
+def _np_softmax(x, axis):
+    out = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
+    out *= 1 / np.sum(out, axis=axis, keepdims=True)
+    return out
+
+
+@np.errstate(all="ignore")
+def _np_softmax_backward(grad, out, axis):
+    return out * (grad - np.sum(grad * out, axis=axis, keepdims=True))
+
+
+@np.errstate(all="ignore")
+def _np_log_softmax_backward(grad, out, axis):
+    return grad - np.exp(out) * np.sum(grad, axis=axis, keepdims=True)

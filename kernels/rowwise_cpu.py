@@ -7,9 +7,9 @@ the reduced axis; no transposing copy is made.
   pass over a row is a vectorised loop (max through ``maxnum``, sums through
   helpers compiled with ``reassoc``).
 * ``inner > 1`` ("cols"): ``prange`` over tasks made of one outer index and a
-  block of ``ROWWISE_COLS_BLOCK`` inner indices; each pass walks ``d`` and is
-  vectorised across the block with per-task accumulators (element-wise, so
-  exact IEEE order).
+  block of inner indices (``_cols_block``: all of them where there are enough
+  outer indices); each pass walks ``d`` and is vectorised across the block with
+  per-task accumulators (element-wise, so exact IEEE order).
 
 Forward: pass 1 max, pass 2 sum of exponentials, pass 3 writes (softmax
 stores the exponentials in pass 2 and scales them in pass 3). One exponential
@@ -29,242 +29,238 @@ infinite, as in torch); an all ``-inf`` row gives nan for (log_)softmax and
 import math
 
 import numpy as np
-from numba import prange
+from numba import get_num_threads, prange
 
 from kernels._jit import jit
-from kernels.config import ROWWISE_COLS_BLOCK
 from kernels.vexp import maxnum, vexp
 
 _SUM = {"reassoc"}
 _DOT = {"reassoc", "contract"}
+_u = np.uint64
+# Indices are unsigned in the loops below: numba gives a signed index a negative-index
+# wraparound, and with it LLVM keeps these loops on the scalar path (measured 5x slower).
+# Nor do the loops slice in a prange body: a slice updates the array's reference count,
+# an atomic on memory that every thread shares.
 
 
-# ---- helpers on one contiguous row ------------------------------------------------------------
+# ---- helpers on x[r, j0:j1], a range of one row of a 2-D array ---------------------------------
 @jit()
-def _row_max(v):
-    """Max of a non-empty row, ignoring nan (nan only if all are nan)."""
-    m = v[0]
-    for i in range(1, v.size):
-        m = maxnum(m, v[i])
+def _max(x, r, j0, j1):
+    """Max of x[r, j0:j1] (non-empty) ignoring nan; nan only if all are nan."""
+    r = _u(r)
+    m = x[r, _u(j0)]
+    for j in range(_u(j0 + 1), _u(j1)):
+        m = maxnum(m, x[r, j])
     return m
 
 
 @jit(fastmath=_SUM)
-def _row_sum_exp(v, m):
-    s = v.dtype.type(0)
-    for i in range(v.size):
-        s += vexp(v[i] - m)
+def _sum_exp(x, r, j0, j1, m):
+    r = _u(r)
+    s = x.dtype.type(0)
+    for j in range(_u(j0), _u(j1)):
+        s += vexp(x[r, j] - m)
     return s
 
 
 @jit(fastmath=_SUM)
-def _row_store_exp(v, m, out):
-    """out = exp(v - m); returns its sum."""
-    s = v.dtype.type(0)
-    for i in range(v.size):
-        e = vexp(v[i] - m)
-        out[i] = e
+def _store_exp(x, r, j0, j1, m, out):
+    """out[r, j0:j1] = exp(x[r, j0:j1] - m); returns its sum."""
+    r = _u(r)
+    s = x.dtype.type(0)
+    for j in range(_u(j0), _u(j1)):
+        e = vexp(x[r, j] - m)
+        out[r, j] = e
         s += e
     return s
 
 
 @jit(fastmath=_SUM)
-def _row_sum(v):
-    s = v.dtype.type(0)
-    for i in range(v.size):
-        s += v[i]
+def _sum(x, r):
+    r = _u(r)
+    s = x.dtype.type(0)
+    for j in range(_u(x.shape[1])):
+        s += x[r, j]
     return s
 
 
 @jit(fastmath=_DOT)
-def _row_dot(a, b):
+def _dot(a, b, r):
+    r = _u(r)
     s = a.dtype.type(0)
-    for i in range(a.size):
-        s += a[i] * b[i]
+    for j in range(_u(a.shape[1])):
+        s += a[r, j] * b[r, j]
     return s
 
 
 # ---- row kernels (inner == 1): arrays are (R, D) ----------------------------------------------
 @jit(parallel=True)
 def _logsumexp_rows(x, out):
+    d = x.shape[1]
     for r in prange(x.shape[0]):
-        xr = x[r]
-        m = _row_max(xr)
+        m = _max(x, r, 0, d)
         if abs(m) == np.inf:
-            m = xr.dtype.type(0)
-        out[r] = math.log(_row_sum_exp(xr, m)) + m
+            m = x.dtype.type(0)
+        out[r] = math.log(_sum_exp(x, r, 0, d, m)) + m
 
 
 @jit(parallel=True)
 def _log_softmax_rows(x, out):
+    d = x.shape[1]
     for r in prange(x.shape[0]):
-        xr = x[r]
-        o = out[r]
-        m = _row_max(xr)
-        ls = math.log(_row_sum_exp(xr, m))
-        for i in range(xr.size):
-            o[i] = (xr[i] - m) - ls
+        m = _max(x, r, 0, d)
+        ls = math.log(_sum_exp(x, r, 0, d, m))
+        r = _u(r)
+        for j in range(_u(d)):
+            out[r, j] = (x[r, j] - m) - ls
 
 
 @jit(parallel=True)
 def _softmax_rows(x, out):
+    d = x.shape[1]
     for r in prange(x.shape[0]):
-        xr = x[r]
-        o = out[r]
-        inv = xr.dtype.type(1) / _row_store_exp(xr, _row_max(xr), o)
-        for i in range(xr.size):
-            o[i] *= inv
+        inv = x.dtype.type(1) / _store_exp(x, r, 0, d, _max(x, r, 0, d), out)
+        r = _u(r)
+        for j in range(_u(d)):
+            out[r, j] *= inv
 
 
 @jit(parallel=True)
 def _log_softmax_backward_rows(g, y, out):
     for r in prange(g.shape[0]):
-        gr = g[r]
-        yr = y[r]
-        o = out[r]
-        s = _row_sum(gr)
-        for i in range(gr.size):
-            o[i] = gr[i] - vexp(yr[i]) * s
+        s = _sum(g, r)
+        r = _u(r)
+        for j in range(_u(g.shape[1])):
+            out[r, j] = g[r, j] - vexp(y[r, j]) * s
 
 
 @jit(parallel=True)
 def _softmax_backward_rows(g, y, out):
     for r in prange(g.shape[0]):
-        gr = g[r]
-        yr = y[r]
-        o = out[r]
-        s = _row_dot(gr, yr)
-        for i in range(gr.size):
-            o[i] = yr[i] * (gr[i] - s)
+        s = _dot(g, y, r)
+        r = _u(r)
+        for j in range(_u(g.shape[1])):
+            out[r, j] = y[r, j] * (g[r, j] - s)
 
 
-# ---- column kernels (inner > 1): arrays are (outer, D, inner) ---------------------------------
+# ---- column kernels (inner > 1): arrays are (outer, D, inner). A task is one outer index o and
+# the inner indices j0:j0+n; the passes walk d with one accumulator per inner index (exact IEEE
+# order), vectorised across the block ------------------------------------------------------------
 @jit()
 def _task(t, nb, blk, inner):
-    """Task t -> (outer index, first and past-the-last inner index of its block)."""
+    """Task t -> (outer index, first inner index, block length), all unsigned."""
     o = t // nb
     j0 = (t - o * nb) * blk
-    return o, j0, min(j0 + blk, inner)
+    return _u(o), _u(j0), _u(min(blk, inner - j0))
 
 
 @jit()
-def _block_max(x, o, j0, j1):
-    m = x[o, 0, j0:j1].copy()
-    for d in range(1, x.shape[1]):
-        v = x[o, d, j0:j1]
-        for i in range(m.size):
-            m[i] = maxnum(m[i], v[i])
+def _block_max(x, o, j0, n):
+    m = np.empty(n, x.dtype)
+    for i in range(n):
+        m[i] = x[o, 0, j0 + i]
+    for d in range(_u(1), _u(x.shape[1])):
+        for i in range(n):
+            m[i] = maxnum(m[i], x[o, d, j0 + i])
     return m
 
 
 @jit()
-def _block_sum_exp(x, o, j0, j1, m):
+def _block_sum_exp(x, o, j0, n, m):
     s = np.zeros_like(m)
-    for d in range(x.shape[1]):
-        v = x[o, d, j0:j1]
-        for i in range(s.size):
-            s[i] += vexp(v[i] - m[i])
+    for d in range(_u(x.shape[1])):
+        for i in range(n):
+            s[i] += vexp(x[o, d, j0 + i] - m[i])
     return s
 
 
 @jit(parallel=True)
 def _logsumexp_cols(x, out, blk):
-    outer, D, inner = x.shape
-    nb = (inner + blk - 1) // blk
-    for t in prange(outer * nb):
-        o, j0, j1 = _task(t, nb, blk, inner)
-        m = _block_max(x, o, j0, j1)
-        for i in range(m.size):
+    nb = (x.shape[2] + blk - 1) // blk
+    for t in prange(x.shape[0] * nb):
+        o, j0, n = _task(t, nb, blk, x.shape[2])
+        m = _block_max(x, o, j0, n)
+        for i in range(n):
             if abs(m[i]) == np.inf:
                 m[i] = 0
-        s = _block_sum_exp(x, o, j0, j1, m)
-        res = out[o, j0:j1]
-        for i in range(s.size):
-            res[i] = math.log(s[i]) + m[i]
+        s = _block_sum_exp(x, o, j0, n, m)
+        for i in range(n):
+            out[o, j0 + i] = math.log(s[i]) + m[i]
 
 
 @jit(parallel=True)
 def _log_softmax_cols(x, out, blk):
-    outer, D, inner = x.shape
-    nb = (inner + blk - 1) // blk
-    for t in prange(outer * nb):
-        o, j0, j1 = _task(t, nb, blk, inner)
-        m = _block_max(x, o, j0, j1)
-        ls = _block_sum_exp(x, o, j0, j1, m)
-        for i in range(ls.size):
+    nb = (x.shape[2] + blk - 1) // blk
+    for t in prange(x.shape[0] * nb):
+        o, j0, n = _task(t, nb, blk, x.shape[2])
+        m = _block_max(x, o, j0, n)
+        ls = _block_sum_exp(x, o, j0, n, m)
+        for i in range(n):
             ls[i] = math.log(ls[i])
-        for d in range(D):
-            v = x[o, d, j0:j1]
-            res = out[o, d, j0:j1]
-            for i in range(v.size):
-                res[i] = (v[i] - m[i]) - ls[i]
+        for d in range(_u(x.shape[1])):
+            for i in range(n):
+                out[o, d, j0 + i] = (x[o, d, j0 + i] - m[i]) - ls[i]
 
 
 @jit(parallel=True)
 def _softmax_cols(x, out, blk):
-    outer, D, inner = x.shape
-    nb = (inner + blk - 1) // blk
-    for t in prange(outer * nb):
-        o, j0, j1 = _task(t, nb, blk, inner)
-        m = _block_max(x, o, j0, j1)
+    nb = (x.shape[2] + blk - 1) // blk
+    for t in prange(x.shape[0] * nb):
+        o, j0, n = _task(t, nb, blk, x.shape[2])
+        m = _block_max(x, o, j0, n)
         s = np.zeros_like(m)
-        for d in range(D):
-            v = x[o, d, j0:j1]
-            res = out[o, d, j0:j1]
-            for i in range(v.size):
-                e = vexp(v[i] - m[i])
-                res[i] = e
+        for d in range(_u(x.shape[1])):
+            for i in range(n):
+                e = vexp(x[o, d, j0 + i] - m[i])
+                out[o, d, j0 + i] = e
                 s[i] += e
-        for i in range(s.size):
+        for i in range(n):
             s[i] = s.dtype.type(1) / s[i]
-        for d in range(D):
-            res = out[o, d, j0:j1]
-            for i in range(res.size):
-                res[i] *= s[i]
+        for d in range(_u(x.shape[1])):
+            for i in range(n):
+                out[o, d, j0 + i] *= s[i]
 
 
 @jit(parallel=True)
 def _log_softmax_backward_cols(g, y, out, blk):
-    outer, D, inner = g.shape
-    nb = (inner + blk - 1) // blk
-    for t in prange(outer * nb):
-        o, j0, j1 = _task(t, nb, blk, inner)
-        s = np.zeros_like(g[o, 0, j0:j1])
-        for d in range(D):
-            v = g[o, d, j0:j1]
-            for i in range(s.size):
-                s[i] += v[i]
-        for d in range(D):
-            gv = g[o, d, j0:j1]
-            yv = y[o, d, j0:j1]
-            res = out[o, d, j0:j1]
-            for i in range(s.size):
-                res[i] = gv[i] - vexp(yv[i]) * s[i]
+    nb = (g.shape[2] + blk - 1) // blk
+    for t in prange(g.shape[0] * nb):
+        o, j0, n = _task(t, nb, blk, g.shape[2])
+        s = np.zeros(n, g.dtype)
+        for d in range(_u(g.shape[1])):
+            for i in range(n):
+                s[i] += g[o, d, j0 + i]
+        for d in range(_u(g.shape[1])):
+            for i in range(n):
+                out[o, d, j0 + i] = g[o, d, j0 + i] - vexp(y[o, d, j0 + i]) * s[i]
 
 
 @jit(parallel=True)
 def _softmax_backward_cols(g, y, out, blk):
-    outer, D, inner = g.shape
-    nb = (inner + blk - 1) // blk
-    for t in prange(outer * nb):
-        o, j0, j1 = _task(t, nb, blk, inner)
-        s = np.zeros_like(g[o, 0, j0:j1])
-        for d in range(D):
-            gv = g[o, d, j0:j1]
-            yv = y[o, d, j0:j1]
-            for i in range(s.size):
-                s[i] += gv[i] * yv[i]
-        for d in range(D):
-            gv = g[o, d, j0:j1]
-            yv = y[o, d, j0:j1]
-            res = out[o, d, j0:j1]
-            for i in range(s.size):
-                res[i] = yv[i] * (gv[i] - s[i])
+    nb = (g.shape[2] + blk - 1) // blk
+    for t in prange(g.shape[0] * nb):
+        o, j0, n = _task(t, nb, blk, g.shape[2])
+        s = np.zeros(n, g.dtype)
+        for d in range(_u(g.shape[1])):
+            for i in range(n):
+                s[i] += g[o, d, j0 + i] * y[o, d, j0 + i]
+        for d in range(_u(g.shape[1])):
+            for i in range(n):
+                out[o, d, j0 + i] = y[o, d, j0 + i] * (g[o, d, j0 + i] - s[i])
 
 
 # ---- Python entry points (called by kernels/rowwise.py with a normalised axis, D >= 1) ---------
 def _split(shape, axis):
     return math.prod(shape[:axis]), shape[axis], math.prod(shape[axis + 1:])
+
+
+def _cols_block(outer, inner):
+    """Inner indices per task of the column kernels. All of them (each pass then streams whole
+    rows) unless there are fewer outer indices than threads and the rows are long; then blocks of
+    at least 1024, one task per thread. Measured, CPU ms of one thread for log_softmax float32:
+    (1, 8192, 1000) whole rows 7.4, blocks of 512 18.3; (1, 1000, 8192) whole 10.5, 512 10.9."""
+    split = min(-(-get_num_threads() // outer), inner // 1024)
+    return inner if split <= 1 else -(-inner // (16 * split)) * 16
 
 
 def _forward(rows_kernel, cols_kernel, x, axis):
@@ -274,7 +270,8 @@ def _forward(rows_kernel, cols_kernel, x, axis):
     if inner == 1:
         rows_kernel(x.reshape(outer, d), out.reshape(outer, d))
     else:
-        cols_kernel(x.reshape(outer, d, inner), out.reshape(outer, d, inner), ROWWISE_COLS_BLOCK)
+        cols_kernel(x.reshape(outer, d, inner), out.reshape(outer, d, inner),
+                    _cols_block(outer, inner))
     return out
 
 
@@ -288,7 +285,8 @@ def _backward(rows_kernel, cols_kernel, grad, out, axis):
         rows_kernel(grad.reshape(shape), out.reshape(shape), res.reshape(shape))
     else:
         shape = (outer, d, inner)
-        cols_kernel(grad.reshape(shape), out.reshape(shape), res.reshape(shape), ROWWISE_COLS_BLOCK)
+        cols_kernel(grad.reshape(shape), out.reshape(shape), res.reshape(shape),
+                    _cols_block(outer, inner))
     return res
 
 
@@ -300,7 +298,7 @@ def logsumexp(x, axis):
     if inner == 1:
         _logsumexp_rows(x.reshape(outer, d), out.reshape(outer))
     else:
-        _logsumexp_cols(x.reshape(outer, d, inner), out.reshape(outer, inner), ROWWISE_COLS_BLOCK)
+        _logsumexp_cols(x.reshape(outer, d, inner), out.reshape(outer, inner), _cols_block(outer, inner))
     return out
 
 

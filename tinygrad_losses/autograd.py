@@ -15,6 +15,8 @@ from tinygrad_losses import tensor as _tensor
 
 _grad_enabled = True
 _scope = ()  # names of the loss functions / modules being called, outermost first (for viz)
+_on_node = None          # tl.viz.record sets it: called with each new graph node (notes the user's line)
+_keep_node_grads = False  # tl.viz.record sets it: backward leaves each node's output gradient on it
 
 
 def is_grad_enabled():
@@ -43,6 +45,18 @@ class _GradMode:
         return wrapper
 
 
+class ScopeName(str):
+    """A scope's name that also remembers which call entered it, so that two calls of one
+    loss (or two same-sized layers) are drawn as two clusters; compares equal to the plain name."""
+    _calls = 0
+
+    def __new__(cls, name):
+        self = super().__new__(cls, name)
+        ScopeName._calls += 1
+        self.call = ScopeName._calls
+        return self
+
+
 class named_scope:
     """Tag the graph nodes created inside with ``name`` (nested scopes stack); graph pictures
     group nodes by scope. Also usable as a decorator: ``@named_scope("cross_entropy")``."""
@@ -53,7 +67,7 @@ class named_scope:
     def __enter__(self):
         global _scope
         self.prev = _scope
-        _scope = _scope + (self.name,)
+        _scope = _scope + (ScopeName(self.name),)
 
     def __exit__(self, *exc):
         global _scope
@@ -105,21 +119,30 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **options):
         ctx = cls.__new__(cls)
-        device = inputs[0]._device
-        for t in inputs:
-            if t._device != device:
-                raise RuntimeError(f"{cls.__name__}: expected all tensors on one device, "
-                                   f"got {device!r} and {t._device!r}")
-        out_data = ctx.forward(inputs[0]._backend, *[t._data for t in inputs], **options)
-        requires_grad = _grad_enabled and any(t.requires_grad for t in inputs)
-        out = _tensor.Tensor._make(out_data, device, requires_grad)
+        x = inputs[0]
+        device = x._device
+        if len(inputs) == 1:
+            out_data = ctx.forward(x._backend, x._data, **options)
+            requires_grad = _grad_enabled and x.requires_grad
+        else:
+            requires_grad = False
+            for t in inputs:
+                if t._device != device:
+                    raise RuntimeError(f"{cls.__name__}: expected all tensors on one device, "
+                                       f"got {device!r} and {t._device!r}")
+                requires_grad = requires_grad or t.requires_grad
+            out_data = ctx.forward(x._backend, *[t._data for t in inputs], **options)
+            requires_grad = requires_grad and _grad_enabled
+        out = _tensor.Tensor._make(out_data, device, requires_grad, x._backend)
         if cls.is_view:
-            out._vc = inputs[0]._vc
+            out._vc = x._vc
         if requires_grad:
             ctx.parents = inputs
             ctx.scope = _scope
+            if _on_node is not None:
+                _on_node(ctx)
             if cls.saves_inputs:
-                ctx.versions = tuple(t._vc[0] for t in inputs)
+                ctx.versions = tuple([t._vc[0] for t in inputs])
             if cls.saves_output:
                 ctx.out_vc, ctx.out_version = out._vc, out._vc[0]
             out.grad_fn = ctx
@@ -215,6 +238,8 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
         while ready:
             fn = ready.pop()
             g = node_grads.pop(fn, None)
+            if _keep_node_grads and g is not None:
+                fn.out_grad = g.detach()
             if g is not None and wanted is not None and fn in wanted:
                 wanted[fn] = g
             retained = fn.__dict__.get("retained")
@@ -256,7 +281,12 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
                 arr = arr.copy()
             owned.add(id(arr))
             g = _tensor.Tensor._make(arr, g._device, False)
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        if leaf.grad is None:
+            leaf.grad = g
+        elif create_graph or leaf.grad.requires_grad:
+            leaf.grad = leaf.grad + g
+        else:
+            leaf.grad = _tensor.Tensor._make(leaf._backend.add(leaf.grad._data, g._data), leaf._device, False)
     return None
 
 
@@ -277,7 +307,7 @@ def _as_grad_list(outputs, grad_outputs, what):
     outputs = tuple(outputs)
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
-    elif isinstance(grad_outputs, Tensor):
+    elif not isinstance(grad_outputs, (list, tuple)):  # one Tensor, array or number: not a sequence
         grad_outputs = (grad_outputs,)
     grad_outputs = tuple(grad_outputs)
     if len(grad_outputs) != len(outputs):

@@ -13,10 +13,16 @@ def tensor(data, dtype=None, device="cpu", requires_grad=False):
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
 
 
-def _filled(fill, shape, dtype, device, requires_grad, default=dtypes.DEFAULT_FLOAT):
+def _size(shape):
+    """A new tensor's shape from f(2, 3) / f((2, 3)), refusing negative sizes."""
     shape = _shape_arg(shape)
     if builtins.any(n < 0 for n in shape):
         raise RuntimeError(f"negative dimension in shape {shape}")
+    return shape
+
+
+def _filled(fill, shape, dtype, device, requires_grad, default=dtypes.DEFAULT_FLOAT):
+    shape = _size(shape)
     dtype = dtypes.as_dtype(dtype) if dtype is not None else default
     t = Tensor._make(kernels.backend(device).from_numpy(np.full(shape, fill, dtype)), device, False)
     return t.requires_grad_(requires_grad) if requires_grad else t
@@ -54,6 +60,9 @@ def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=Fals
         start, end = 0, start
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(f"arange: the bounds start={start}, end={end} are inconsistent with the sign "
+                           f"of step={step}")
     if dtype is None:
         is_float = builtins.any(isinstance(v, float) for v in (start, end, step))
         dtype = dtypes.DEFAULT_FLOAT if is_float else dtypes.int64
@@ -64,26 +73,29 @@ def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=Fals
 def randn(*shape, dtype=None, device="cpu", requires_grad=False):
     """Standard normal samples from the generator seeded by ``manual_seed``."""
     dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
-    a = random.generator().standard_normal(_shape_arg(shape)).astype(dtype)
+    a = random.generator().standard_normal(_size(shape)).astype(dtype)
     return Tensor._make(kernels.backend(device).from_numpy(a), device, False).requires_grad_(requires_grad)
 
 
 def rand(*shape, dtype=None, device="cpu", requires_grad=False):
     """Uniform samples in [0, 1)."""
     dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
-    a = random.generator().random(_shape_arg(shape)).astype(dtype)
+    a = random.generator().random(_size(shape)).astype(dtype)
     return Tensor._make(kernels.backend(device).from_numpy(a), device, False).requires_grad_(requires_grad)
 
 
 def randint(low, high=None, size=(), dtype=None, device="cpu"):
     if high is None:
         low, high = 0, low
-    a = random.generator().integers(low, high, _shape_arg((size,) if isinstance(size, int) else size))
+    if high <= low:
+        raise RuntimeError(f"randint: expected low < high, got low={low} and high={high}")
+    a = random.generator().integers(low, high, _size((size,) if isinstance(size, int) else size))
     return Tensor(a, dtype=dtype or dtypes.int64, device=device)
 
 
 def eye(n, m=None, dtype=None, device="cpu", requires_grad=False):
     dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
+    _size((n, n if m is None else m))
     a = np.eye(n, n if m is None else m, dtype=dtype)
     return Tensor._make(kernels.backend(device).from_numpy(a), device, False).requires_grad_(requires_grad)
 

@@ -36,7 +36,7 @@ def _analytic(outs, diff_inputs):
         for j in range(o.numel()):
             seed = np.zeros(o.numel(), dtype=o.dtype)
             seed[j] = 1
-            grads = autograd.grad(o, diff_inputs, Tensor(seed.reshape(o.shape)), retain_graph=True,
+            grads = autograd.grad(o, diff_inputs, Tensor(seed.reshape(o.shape), device=o.device), retain_graph=True,
                                   allow_unused=True)
             for i, g in enumerate(grads):
                 if g is not None:
@@ -49,7 +49,7 @@ def _numeric(fn, inputs, positions, eps):
     base = [x.numpy().copy() for x in inputs]
 
     def run(arrays):
-        xs = [Tensor(a, requires_grad=x.requires_grad) for a, x in zip(arrays, inputs)]
+        xs = [Tensor(a, requires_grad=x.requires_grad, device=x.device) for a, x in zip(arrays, inputs)]
         return [o.numpy().astype(np.float64).reshape(-1) for o in _outputs(fn, xs)]
 
     n_out = [o.size for o in run(base)]
@@ -110,7 +110,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     outs = _outputs(fn, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = tuple(Tensor(rng.standard_normal(o.shape), requires_grad=True) for o in outs)
+        grad_outputs = tuple(Tensor(rng.standard_normal(o.shape), requires_grad=True, device=o.device) for o in outs)
     grad_outputs = _as_tuple(grad_outputs)
     n = len(inputs)
 

@@ -43,10 +43,13 @@ def _normalise(x, index):
 def getitem(x, index):
     idx, basic = _normalise(x, index)
     try:
-        return ops.GetItem.apply(x, index=idx, basic=basic)
+        out = ops.GetItem.apply(x, index=idx, basic=basic)
     except IndexError as e:
         raise IndexError(f"index {_describe(index)} is out of range for a tensor of shape {x.shape}: {e}") \
             from None
+    if basic and getattr(out._data, "base", None) is not None:
+        out._vc = x._vc  # a basic index is a view: an in-place change to it changes x (version counter)
+    return out
 
 
 def setitem(x, index, value):

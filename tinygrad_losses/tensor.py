@@ -5,6 +5,7 @@ method either applies one primitive from ``tinygrad_losses.ops`` or is composed 
 """
 import builtins
 import numbers
+import operator
 
 import numpy as np
 
@@ -44,12 +45,12 @@ class Tensor:
             self.requires_grad_(True)
 
     @staticmethod
-    def _make(data, device, requires_grad):
+    def _make(data, device, requires_grad, backend=None):
         """Wrap a backend array without copying (the engine's constructor)."""
         t = Tensor.__new__(Tensor)
         t._data = data
         t._device = device
-        t._backend = kernels.backend(device)
+        t._backend = backend or kernels.backend(device)
         t.requires_grad = requires_grad
         t.grad = None
         t.grad_fn = None
@@ -110,14 +111,29 @@ class Tensor:
         return self.shape if dim is None else self.shape[self._dim(dim)]
 
     def numpy(self):
-        """The values as a numpy array (shares memory on cpu: a detached view, like torch)."""
-        if self.requires_grad and self.grad_fn is None:
-            pass  # torch refuses .numpy() on tensors requiring grad; we allow it for convenience
+        """The values as a numpy array (on cpu it shares memory, like torch; unlike torch it is
+        also allowed on tensors that require grad, as a detached view)."""
         return np.asarray(self._backend.to_numpy(self._data))
 
     def __array__(self, dtype=None, copy=None):
         a = self.numpy()
         return a if dtype is None else a.astype(dtype)
+
+    def __dlpack__(self, *args, **kwargs):
+        """DLPack export (cpu: numpy's capsule, zero copy). cuda tensors export ``__cuda_array_interface__``."""
+        if self._device != "cpu":
+            raise BufferError("__dlpack__ of a cuda tensor is not supported yet: consumers such as torch.as_tensor "
+                              "and cupy.asarray take it without a copy through __cuda_array_interface__")
+        return np.asarray(self._data).__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return (1, 0) if self._device == "cpu" else (2, 0)  # (kDLCPU, 0) or (kDLCUDA, device 0)
+
+    @property
+    def __cuda_array_interface__(self):
+        if self._device != "cuda":
+            raise AttributeError("__cuda_array_interface__ exists only on cuda tensors")
+        return self._data.__cuda_array_interface__
 
     def item(self):
         if self.numel() != 1:
@@ -346,7 +362,10 @@ class Tensor:
     # ---- comparisons and logic (no gradient) -------------------------------------------------
     def _compare(self, other, op):
         a, b = _promote(self, other)
-        out = getattr(self._backend, op)(a._data, b._data)
+        try:
+            out = getattr(self._backend, op)(a._data, b._data)
+        except ValueError:
+            raise RuntimeError(broadcast_error(a.shape, b.shape)) from None
         return Tensor._make(out, self._device, False)
 
     def __eq__(self, other):
@@ -374,7 +393,10 @@ class Tensor:
             raise TypeError(f"{op}: expected bool tensors, got {self.dtype}"
                             + (f" and {other.dtype}" if isinstance(other, Tensor) else ""))
         other = other if isinstance(other, Tensor) else Tensor(builtins.bool(other), device=self._device)
-        return Tensor._make(getattr(self._backend, op)(self._data, other._data), self._device, False)
+        try:
+            return Tensor._make(getattr(self._backend, op)(self._data, other._data), self._device, False)
+        except ValueError:
+            raise RuntimeError(broadcast_error(self.shape, other.shape)) from None
 
     def __and__(self, other):
         return self._logical(other, "logical_and")
@@ -518,7 +540,9 @@ class Tensor:
         return _safe_sqrt(self.var(dim, correction, keepdim, unbiased))
 
     def amax(self, dim=None, keepdim=False):
-        return _ops.Amax.apply(self, axis=self._axes(dim), keepdim=keepdim)
+        axes = self._axes(dim)
+        _check_nonempty(self, axes, "amax")
+        return _ops.Amax.apply(self, axis=axes, keepdim=keepdim)
 
     def amin(self, dim=None, keepdim=False):
         if self.dtype.kind == "b":
@@ -551,11 +575,13 @@ class Tensor:
 
     def argmax(self, dim=None, keepdim=False):
         axis = None if dim is None else self._dim(dim)
+        _check_nonempty(self, None if axis is None or not self.ndim else (axis,), "argmax")
         out = self._backend.argmax(self._data, axis, keepdim and axis is not None)
         return Tensor._make(self._backend.astype(out, dtypes.int64), self._device, False)
 
     def argmin(self, dim=None, keepdim=False):
         axis = None if dim is None else self._dim(dim)
+        _check_nonempty(self, None if axis is None or not self.ndim else (axis,), "argmin")
         out = self._backend.argmin(self._data, axis, keepdim and axis is not None)
         return Tensor._make(self._backend.astype(out, dtypes.int64), self._device, False)
 
@@ -601,6 +627,8 @@ class Tensor:
         shape = _shape_arg(shape)
         if shape == self.shape:
             return self
+        if builtins.any(n < -1 for n in shape) or shape.count(-1) > 1:
+            raise RuntimeError(f"reshape: invalid shape {shape}: sizes must be >= 0, with at most one -1")
         try:
             return _ops.Reshape.apply(self, shape=shape)
         except ValueError:
@@ -631,6 +659,8 @@ class Tensor:
 
     def unsqueeze(self, dim):
         n = self.ndim + 1
+        if not isinstance(dim, (builtins.int, np.integer)) or isinstance(dim, builtins.bool):
+            raise TypeError(f"unsqueeze: dim must be an int, got {type(dim).__name__}")
         if not -n <= dim < n:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                              f"but got {dim}) for unsqueeze of a tensor with {self.ndim} dims")
@@ -696,8 +726,16 @@ class Tensor:
     def split(self, split_size, dim=0):
         d = self._dim(dim)
         n = self.shape[d]
-        sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else []) \
-            if isinstance(split_size, builtins.int) else builtins.list(split_size)
+        if isinstance(split_size, builtins.int):
+            if split_size <= 0 and not (split_size == 0 and n == 0):
+                raise RuntimeError(f"split: split_size must be a positive int, got {split_size}")
+            sizes = ([split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
+                     if split_size else []) or [0]  # an empty dim splits into one empty piece
+        else:
+            sizes = builtins.list(split_size)
+            if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
+                raise RuntimeError(f"split: split sizes {sizes} must be non-negative and sum exactly to "
+                                   f"{n}, the size of dim {d}")
         out, start = [], 0
         for s in sizes:
             out.append(self[(slice(None),) * d + (slice(start, start + s),)])
@@ -705,8 +743,10 @@ class Tensor:
         return tuple(out)
 
     def chunk(self, chunks, dim=0):
+        if not isinstance(chunks, builtins.int) or chunks <= 0:
+            raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
         n = self.shape[self._dim(dim)]
-        return self.split(-(-n // chunks), dim)
+        return self.split(-(-n // chunks) if n else [0] * chunks, dim)  # torch: an empty dim gives `chunks` pieces
 
     # ---- in-place (refused on tensors that are part of a graph) -----------------------------
     def _inplace(self, value, op_name):
@@ -724,6 +764,9 @@ class Tensor:
         target = self._data
         if not isinstance(target, np.ndarray) and self._device == "cpu":
             target = self._data = np.array(target)
+        if not getattr(getattr(target, "flags", None), "writeable", True):
+            raise RuntimeError(f"{op_name}: this tensor is an expanded view whose elements share memory; "
+                               f"clone() it before changing it in place")
         target[...] = value
         self._vc[0] += 1
         return self
@@ -747,6 +790,8 @@ class Tensor:
         return self._inplace(0, "zero_")
 
     def fill_(self, value):
+        if not isinstance(value, (numbers.Number, Tensor)) or isinstance(value, Tensor) and value.numel() != 1:
+            raise TypeError(f"fill_: value must be a number or a one-element Tensor, got {value!r}")
         return self._inplace(value, "fill_")
 
     def copy_(self, src):
@@ -827,7 +872,7 @@ def _shape_arg(shape):
     if len(shape) == 1 and isinstance(shape[0], (builtins.tuple, builtins.list)):
         shape = shape[0]
     try:
-        return tuple(builtins.int(n) for n in shape)
+        return tuple(operator.index(n) for n in shape)
     except TypeError:
         raise TypeError(f"expected a shape of ints, got {shape!r}") from None
 
@@ -864,6 +909,19 @@ def _binary(fn, a, b, floating=False):
         if a.shape != b.shape:
             raise RuntimeError(broadcast_error(a.shape, b.shape)) from None
         raise
+    except TypeError:
+        if fn is _ops.Sub and a.dtype.kind == "b":
+            raise RuntimeError("subtraction of two bool tensors is not supported; to invert a mask use ~ "
+                            "or logical_not()") from None
+        raise
+
+
+def _check_nonempty(t, axes, name):
+    """torch refuses max-like reductions over zero elements (numpy's error would name numpy internals)."""
+    if t.numel() == 0 and (axes is None or builtins.any(t.shape[a] == 0 for a in axes)):
+        error = RuntimeError if axes is None and name == "amax" else IndexError  # torch's types
+        raise error(f"{name}(): cannot reduce over a dim of size 0 (input shape {t.shape}"
+                         + ("; specify a non-empty dim" if axes is None else f", dims {axes}") + ")")
 
 
 def broadcast_error(sa, sb):

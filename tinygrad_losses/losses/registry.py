@@ -2,6 +2,12 @@
 
 The command line (``tinygrad-losses losses`` / ``explain``) and the graph gallery read it.
 Each family module registers its losses with ``register(...)`` at import time.
+
+The ``example`` of a loss is a dict of keyword arguments for its function, written with plain
+Python values so it can be printed: every list becomes a tensor (float64 when it holds a float,
+int64 when it holds only ints, bool for bools), every other value (reduction, options, tuples
+of dims) is passed as is. ``example_inputs(name)`` does the conversion and ``run_example(name)``
+calls the loss, so ``tinygrad-losses explain LOSS`` can show a worked example.
 """
 from dataclasses import dataclass, field
 
@@ -42,3 +48,26 @@ def get(name):
     if name not in table:
         raise KeyError(f"unknown loss {name!r}; known: {', '.join(sorted(i.name for i in losses_table()))}")
     return table[name]
+
+
+def example_inputs(name):
+    """The registered example of ``name`` as keyword arguments, lists turned into tensors."""
+    import numpy as np
+    from tinygrad_losses.tensor import Tensor
+    info = get(name)
+
+    def convert(value):
+        if not isinstance(value, list):
+            return value
+        a = np.asarray(value)
+        return Tensor(a.astype(np.float64) if a.dtype.kind == "f" else a)
+
+    return {k: convert(v) for k, v in info.example.items()}
+
+
+def run_example(name):
+    """Call the loss ``name`` on its registered example; returns the loss tensor."""
+    info = get(name)
+    if not info.example:
+        raise ValueError(f"run_example: the loss {name!r} has no registered example")
+    return info.function(**example_inputs(name))

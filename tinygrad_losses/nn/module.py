@@ -23,11 +23,19 @@ class Module:
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
+        if name in self.__dict__.get("_buffers", ()):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"{type(self).__name__}: buffer {name!r} must be a Tensor or None, "
+                                f"got {type(value).__name__}")
+            self._buffers[name] = value
+            object.__setattr__(self, name, value)
+            return
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         if isinstance(value, Module):
@@ -39,7 +47,30 @@ class Module:
     def __delattr__(self, name):
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
+        self.__dict__.get("_buffers", {}).pop(name, None)
         object.__delattr__(self, name)
+
+    def register_buffer(self, name, tensor):
+        """A tensor that is state but not a parameter (saved in state_dict, never optimised)."""
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"register_buffer: name must be a non-empty string without '.', got {name!r}")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer: expected a Tensor or None for {name!r}, got {type(tensor).__name__}")
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        self._buffers[name] = tensor
+        object.__setattr__(self, name, tensor)
+
+    def register_parameter(self, name, param):
+        """Register ``param`` (a leaf tensor requiring grad) under ``name``, like assigning it."""
+        if param is not None and not (isinstance(param, Tensor) and param.requires_grad and param.is_leaf):
+            raise TypeError(f"register_parameter: {name!r} must be a leaf Tensor with requires_grad=True")
+        setattr(self, name, param)
+
+    def add_module(self, name, module):
+        if not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
+        setattr(self, name, module)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
@@ -76,6 +107,71 @@ class Module:
     def parameters(self):
         return (p for _, p in self.named_parameters())
 
+    def named_buffers(self, prefix=""):
+        for mod_name, m in self.named_modules(prefix):
+            for name, b in m._buffers.items():
+                if b is not None:
+                    yield (f"{mod_name}.{name}" if mod_name else name), b
+
+    def buffers(self):
+        return (b for _, b in self.named_buffers())
+
+    def num_parameters(self):
+        """The number of scalars in all parameters."""
+        return sum(p.numel() for p in self.parameters())
+
+    def apply(self, fn):
+        """Call ``fn(module)`` on every sub-module, then on this one (as torch, e.g. for custom init)."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    def requires_grad_(self, requires_grad=True):
+        for p in self.parameters():
+            p.requires_grad = bool(requires_grad)
+        return self
+
+    def to(self, dtype):
+        """Cast every floating parameter and buffer in place (the tensor objects stay the same, so an
+        optimiser built before keeps working); gradients are dropped."""
+        from tinygrad_losses import dtypes
+        if isinstance(dtype, str) and dtype.split(":")[0] in ("cpu", "cuda"):
+            return self._to_device(dtype.split(":")[0])
+        dtype = dtypes.as_dtype(dtype)
+        if not dtypes.is_floating(dtype):
+            raise TypeError(f"Module.to: expected a floating dtype, got {dtype}")
+        for t in list(self.parameters()) + list(self.buffers()):
+            if dtypes.is_floating(t.dtype) and t.dtype != dtype:
+                t._data = t._backend.astype(t._data, dtype)
+                t._vc[0] += 1
+                t.grad = None
+        return self
+
+    def _to_device(self, device):
+        """Move every parameter and buffer to ``device`` in place (same tensor objects); gradients are dropped."""
+        import kernels
+        backend = kernels.backend(device)
+        for t in list(self.parameters()) + list(self.buffers()):
+            if t._device != device:
+                t._data = backend.from_numpy(t.numpy())
+                t._device, t._backend = device, backend
+                t._vc[0] += 1
+                t.grad = None
+        return self
+
+    def cuda(self):
+        return self._to_device("cuda")
+
+    def cpu(self):
+        return self._to_device("cpu")
+
+    def float(self):
+        return self.to("float32")
+
+    def double(self):
+        return self.to("float64")
+
     def zero_grad(self, set_to_none=True):
         for p in self.parameters():
             if set_to_none:
@@ -94,9 +190,7 @@ class Module:
     def state_dict(self):
         """Name -> detached tensor, for every parameter (and registered buffer)."""
         out = OrderedDict((name, p.detach()) for name, p in self.named_parameters())
-        for mod_name, m in self.named_modules():
-            for name, b in getattr(m, "_buffers", {}).items():
-                out[f"{mod_name}.{name}" if mod_name else name] = b
+        out.update(self.named_buffers())
         return out
 
     def load_state_dict(self, state_dict, strict=True):

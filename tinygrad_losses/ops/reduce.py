@@ -20,7 +20,7 @@ class Sum(Function):
     def forward(self, B, x, axis=None, keepdim=False):
         self.axis, self.keepdim = axis, keepdim
         out = B.sum(x, axis, keepdim)
-        return out if x.dtype.kind != "b" else out.astype("int64")
+        return out if x.dtype.kind not in "bu" else out.astype("int64")  # torch: bool/uint8 sums are int64
 
     def backward(self, g):
         x = self.parents[0]
@@ -43,7 +43,7 @@ class Amax(Function):
     def backward(self, g):
         x = self.parents[0]
         kept = _kept_shape(x.shape, self.axis)
-        ties = x.detach() == Tensor._make(self.out, x.device, False)
+        ties = (x.detach() == Tensor._make(self.out, x.device, False)).to(g.dtype)  # not float32: keep g's precision
         share = ties / ties.sum(self.axis, keepdim=True)
         return g.reshape(kept) * share
 
@@ -81,4 +81,6 @@ class Norm(Function):
         g = g.reshape(kept) * nonzero
         if self.p == 2:
             return x * (g / n_safe)
-        return x * x.abs() ** (self.p - 2) * (g / n_safe ** (self.p - 1))
+        # NOTE sign(x)·|x|^(p−1), taken as 0 at x = 0 (torch's choice; x·|x|^(p−2) is nan there for p < 2)
+        at_zero = x.detach() == 0
+        return x.sign() * x.abs().where(~at_zero, 1) ** (self.p - 1) * (g / n_safe ** (self.p - 1))

@@ -3,6 +3,7 @@
 NOTE the gradient conventions follow torch at the kinks: abs'(0) = sign(0) = 0,
 relu'(0) = 0, clamp passes the gradient where min <= x <= max (boundaries included).
 """
+from tinygrad_losses import autograd
 from tinygrad_losses.autograd import Function
 from tinygrad_losses.tensor import Tensor
 
@@ -135,7 +136,10 @@ class Relu(Function):
         return self.out
 
     def backward(self, g):
-        return g * Tensor._make(self.out > 0, g.device, False)
+        mask = g._backend.greater(self.out, 0)
+        if not autograd.is_grad_enabled():  # first order: one array op, no bool -> float cast node
+            return Tensor._make(g._backend.multiply(g._data, mask), g.device, False, g._backend)
+        return g * Tensor._make(mask, g.device, False)
 
 
 class Clamp(Function):

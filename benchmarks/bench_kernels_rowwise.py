@@ -1,0 +1,106 @@
+"""Row-wise kernels on (8192, 1000) float32: log_softmax forward+backward and the fused cross-entropy,
+against the memory-copy floor, hand-written numpy and torch CPU. Medians after a warm-up.
+
+    python benchmarks/bench_kernels_rowwise.py               # the two tables
+    python benchmarks/bench_kernels_rowwise.py --threshold   # numpy vs numba by size (kernels/config.py)
+
+Targets: log_softmax fwd+bwd faster than torch; fused cross-entropy within 2.5x of the copy floor
+and at least 5x faster than torch.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _timing import median_time, print_table, try_import_torch  # noqa: E402
+
+from kernels import rowwise  # noqa: E402
+from kernels.cross_entropy_cpu import cross_entropy_fused  # noqa: E402
+
+torch = try_import_torch()
+N, C = 8192, 1000
+
+
+def numpy_log_softmax_fwd_bwd(x, g):
+    out = x - x.max(axis=1, keepdims=True)
+    out -= np.log(np.exp(out).sum(axis=1, keepdims=True))
+    return g - np.exp(out) * g.sum(axis=1, keepdims=True)
+
+
+def numpy_cross_entropy(x, t):
+    """Mean cross-entropy and its gradient, fused by hand in numpy."""
+    rows = np.arange(len(t))
+    m = x.max(axis=1, keepdims=True)
+    p = np.exp(x - m)
+    s = p.sum(axis=1, keepdims=True)
+    loss = np.mean(np.log(s[:, 0]) - (x[rows, t] - m[:, 0]))     # -log p_t
+    p /= s
+    p[rows, t] -= 1
+    p /= len(t)
+    return loss, p
+
+
+def tables(repeat):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((N, C)).astype(np.float32)
+    g = rng.standard_normal((N, C)).astype(np.float32)
+    t = rng.integers(0, C, N)
+    dst = np.empty_like(x)
+    floor = ("copy floor (np.copyto, same bytes)", median_time(lambda: np.copyto(dst, x), repeat=repeat))
+
+    ours_ls = ("ours log_softmax fwd+bwd", median_time(
+        lambda: rowwise.log_softmax_backward(g, rowwise.log_softmax(x, 1), 1), repeat=repeat, warmup=2))
+    rows = [floor, ours_ls,
+            ("numpy log_softmax fwd+bwd", median_time(lambda: numpy_log_softmax_fwd_bwd(x, g), repeat=repeat))]
+    torch_ls = None
+    if torch is not None:
+        tx, tg = torch.from_numpy(x), torch.from_numpy(g)
+
+        def torch_ls_fwd_bwd():
+            a = tx.detach().requires_grad_()
+            torch.log_softmax(a, 1).backward(tg)
+        torch_ls = ("torch log_softmax fwd+bwd", median_time(torch_ls_fwd_bwd, repeat=repeat, warmup=2))
+        rows.append(torch_ls)
+    print_table(f"log_softmax forward + backward, ({N}, {C}) float32", rows, floor[0])
+
+    ours_ce = ("ours fused cross_entropy", median_time(lambda: cross_entropy_fused(x, t), repeat=repeat, warmup=2))
+    rows = [floor, ours_ce, ("numpy cross_entropy (fused by hand)", median_time(lambda: numpy_cross_entropy(x, t),
+                                                                               repeat=repeat))]
+    torch_ce = None
+    if torch is not None:
+        tt = torch.from_numpy(t)
+
+        def torch_ce_fwd_bwd():
+            a = tx.detach().requires_grad_()
+            torch.nn.functional.cross_entropy(a, tt).backward()
+        torch_ce = ("torch F.cross_entropy fwd+bwd", median_time(torch_ce_fwd_bwd, repeat=repeat, warmup=2))
+        rows.append(torch_ce)
+    print_table(f"cross-entropy loss + logits gradient, ({N}, {C}) float32, int64 targets", rows, floor[0])
+
+    print("\ntargets")
+    print(f"  log_softmax fwd+bwd: ours / copy floor {ours_ls[1] / floor[1]:.2f}x", end="")
+    print(f", torch / ours {torch_ls[1] / ours_ls[1]:.2f}x (target > 1)" if torch_ls else "")
+    print(f"  cross_entropy:       ours / copy floor {ours_ce[1] / floor[1]:.2f}x (target <= 2.5)", end="")
+    print(f", torch / ours {torch_ce[1] / ours_ce[1]:.2f}x (target >= 5)" if torch_ce else "")
+
+
+def threshold(repeat):
+    """numpy vs numba for log_softmax forward, rows of 1000 and of 10, by total size."""
+    from kernels import rowwise_cpu
+    print(f"\n{'size':>9s} {'D':>5s} {'numpy us':>10s} {'numba us':>10s} {'numpy/numba':>12s}")
+    for d in (1000, 10):
+        for size in (1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000):
+            x = np.random.default_rng(0).standard_normal((max(size // d, 1), d)).astype(np.float32)
+            t_np = median_time(lambda: rowwise._np_log_softmax(x, 1), repeat=repeat, number=20)
+            t_nb = median_time(lambda: rowwise_cpu.log_softmax(x, 1), repeat=repeat, number=20)
+            print(f"{x.size:9d} {d:5d} {t_np * 1e6:10.1f} {t_nb * 1e6:10.1f} {t_np / t_nb:12.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threshold", action="store_true", help="time numpy vs numba by input size")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    threshold(args.repeat) if args.threshold else tables(args.repeat)

@@ -1,0 +1,165 @@
+"""PyTorch's likelihood and divergence losses: poisson_nll_loss, gaussian_nll_loss, kl_div."""
+import math
+import warnings
+
+import numpy as np
+
+from tinygrad_losses import dtypes
+from tinygrad_losses.autograd import named_scope
+from tinygrad_losses.creation import full_like
+from tinygrad_losses.losses._reduction import check_reduction, reduce
+from tinygrad_losses.losses._torch_common import tensor_arg
+from tinygrad_losses.losses.primitives import ClampStraightThrough, xlogy
+from tinygrad_losses.losses.registry import register
+from tinygrad_losses.tensor import Tensor, where
+
+_KL_MEAN_WARNING = ("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                    "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                    "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+
+
+@named_scope("poisson_nll_loss")
+def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
+    """Negative log-likelihood of a Poisson target with rate exp(x) (or x).
+
+    log_input=True:   ℓ = exp(x) − y·x              (x is the log-rate)
+    log_input=False:  ℓ = x − y·log(x + eps)        (x is the rate; negative x gives nan)
+    full=True adds Stirling's approximation of log(y!) where y > 1:  y·log y − y + ½·log(2π·y)
+
+    Args:
+        input, target: tensors that broadcast (silently); target values are not validated.
+        reduction: 'none' | 'mean' | 'sum' ('mean' divides by numel(ℓ); 'elementwise_mean' is refused).
+    Gradient: exp(x) − y, or 1 − y/(x + eps). NOTE with full=True the target gradient at y = 0 is nan
+    (0·log 0 in the masked Stirling term), as in torch.
+
+    Example: x = [0], y = [2] → ℓ = e⁰ − 0 = 1; full=True adds 2·ln 2 − 2 + ½·ln(4π) = 0.651806.
+    torch.nn.functional.poisson_nll_loss.
+    """
+    fn = "poisson_nll_loss"
+    tensor_arg(fn, "input", input)
+    tensor_arg(fn, "target", target)
+    if reduction == "elementwise_mean":  # torch parses this loss's reduction without the old alias
+        raise ValueError(f"{fn}: elementwise_mean is not a valid value for reduction "
+                         f"(expected one of 'none', 'mean', 'sum')")
+    reduction = check_reduction(reduction)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if log_input:
+            loss = input.exp() - target * input
+        else:
+            loss = input - target * (input + eps).log()
+        if full:
+            y = target
+            stirling = y * y.log() - y + 0.5 * (2 * math.pi * y).log()
+            loss = loss + where(y > 1, stirling, 0)  # log(y!) ≈ 0 for y ∈ {0, 1}: no term there
+    return reduce(loss, reduction)
+
+
+def _gaussian_var(fn, input, var):
+    """torch's checks of ``var`` (negative entries first, then the shape rules); returns a Tensor."""
+    if isinstance(var, Tensor):
+        if bool((var < 0).any()):
+            raise ValueError(f"{fn}: var has negative entry/entries")
+    elif isinstance(var, float):
+        if var < 0:
+            raise ValueError(f"{fn}: var has negative entry/entries (got var={var})")
+        return full_like(input, var, dtype=input.dtype if dtypes.is_floating(input.dtype) else dtypes.DEFAULT_FLOAT)
+    else:
+        raise TypeError(f"{fn}: var must be a Tensor or a Python float, got {type(var).__name__} ({var!r})")
+    if var.shape == input.shape:
+        return var  # one variance per element (heteroscedastic)
+    if var.shape == input.shape[:-1]:
+        return var.unsqueeze(-1)  # one variance per row: broadcast over the last dim
+    if var.ndim == input.ndim and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1:
+        return var  # exactly one mismatched dim, where var has size 1
+    raise ValueError(f"{fn}: var is of incorrect size: got {tuple(var.shape)} for input {tuple(input.shape)} "
+                     f"(expected {tuple(input.shape)}, {tuple(input.shape[:-1])}, or input's shape with "
+                     f"one dim of size 1)")
+
+
+@named_scope("gaussian_nll_loss")
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """Negative log-likelihood of the target under N(input, var).
+
+    ℓ = ½·(log v + (x − y)²/v)  [+ ½·log(2π) if full],   v = max(var, eps)
+
+    Args:
+        input: the predicted mean, any shape.  target: broadcast silently against input.
+        var: a Tensor or a Python float (an int is a TypeError); no negative entries. Shape: input's,
+            input's without the last dim (one variance per row), or input's with one dim of size 1.
+        full: add the constant.  eps: the variance floor.
+        reduction: 'none' | 'mean' | 'sum' ('mean' divides by numel(ℓ)).
+    NOTE the clamp is invisible to autograd (torch clamps under no_grad): the gradient is evaluated at
+    v but flows to var even below eps. ∂ℓ/∂x = (x − y)/v, ∂ℓ/∂var = ½(1/v − (x − y)²/v²).
+
+    Example: x = [1], y = [3], var = [2] → ½·(ln 2 + 4/2) = 1.346574.
+    torch.nn.functional.gaussian_nll_loss.
+    """
+    fn = "gaussian_nll_loss"
+    tensor_arg(fn, "input", input)
+    tensor_arg(fn, "target", target)
+    var = _gaussian_var(fn, input, var)
+    message = fn + ": {reduction} is not valid (expected one of 'none', 'mean', 'sum')"
+    if reduction == "elementwise_mean":  # this loss's own parser has no deprecated alias
+        raise ValueError(message.format(reduction=reduction))
+    reduction = check_reduction(reduction, message=message)
+    v = ClampStraightThrough.apply(var, min=eps)
+    d = input - target
+    loss = 0.5 * (v.log() + d * d / v)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return reduce(loss, reduction)
+
+
+@named_scope("kl_div")
+def kl_div(input, target, reduction="mean", log_target=False):
+    """Kullback–Leibler divergence KL(target ‖ q), given log q as input.
+
+    log_target=False:  ℓ = y·log y − y·x   (xlogy: 0 where y = 0; nan where y < 0)
+    log_target=True:   ℓ = exp(y)·(y − x)   (a −inf log-target gives nan, as in torch)
+
+    Args:
+        input: log-probabilities log q.  target: probabilities (or log-probabilities); broadcast silently.
+        reduction: 'none' | 'batchmean' | 'sum' | 'mean'. 'batchmean' = Σℓ / input.size(0) — the true KL
+            for a batch of distributions (a 1-D input divides by its length; 0-d: no division). 'mean'
+            divides by numel(ℓ) and warns on every call that it is not the KL divergence.
+    Gradient: ∂ℓ/∂x = −y (−exp(y)); target gradient log y + 1 − x (nan at y = 0) or exp(y)·(y − x + 1).
+
+    Example: x = log [0.5, 0.5], y = [1, 0] → ℓ = [1·(0 − ln 0.5), 0], sum = ln 2 = 0.693147.
+    torch.nn.functional.kl_div.
+    """
+    fn = "kl_div"
+    tensor_arg(fn, "input", input)
+    tensor_arg(fn, "target", target)
+    if reduction == "mean":
+        warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=3)
+    reduction = check_reduction(reduction, extra=("batchmean",))
+    if not (dtypes.is_floating(input.dtype) and dtypes.is_floating(target.dtype)):
+        raise RuntimeError(f"{fn}: Integral inputs not supported: input and target must be floating point, "
+                           f"got {input.dtype} and {target.dtype}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if log_target:
+            loss = target.exp() * (target - input)
+        else:
+            loss = xlogy(target, target) - target * input
+    if reduction == "batchmean":
+        return reduce(loss, "mean", denominator=input.shape[0] if input.ndim else 1)
+    return reduce(loss, reduction)
+
+
+register("poisson_nll_loss", poisson_nll_loss, "PoissonNLLLoss", "distribution",
+         r"\ell = e^{x} - y\,x \;[+\, y\log y - y + \tfrac12\log(2\pi y)]",
+         "l = exp(x) - y * x   (+ y log y - y + 0.5 log(2 pi y) where y > 1 if full)",
+         "Regression of counts: the Poisson negative log-likelihood with the log-rate as input (or the rate "
+         "itself with log_input=False).",
+         {"input": [0.5, -1.0, 2.0, 0.0], "target": [1.0, 0.0, 3.0, 2.0]})
+register("gaussian_nll_loss", gaussian_nll_loss, "GaussianNLLLoss", "distribution",
+         r"\ell = \tfrac12\left(\log v + \frac{(x - y)^2}{v}\right),\; v = \max(\sigma^2, \epsilon)",
+         "l = 0.5 * (log v + (x - y)^2 / v),  v = max(var, eps)",
+         "Heteroscedastic regression: the model predicts a mean and a variance, and is charged for both "
+         "the error and its claimed uncertainty.",
+         {"input": [[1.0, 2.0], [0.5, -1.0]], "target": [[1.5, 2.0], [0.0, 1.0]], "var": [[0.5, 2.0], [1.0, 1.0]]})
+register("kl_div", kl_div, "KLDivLoss", "distribution", r"\ell = y\,(\log y - x)", "l = y * (log y - x)",
+         "Kullback-Leibler divergence of the target distribution from the predicted one (input in log "
+         "space); use reduction='batchmean' for the true KL of a batch. Distillation, VAEs.",
+         {"input": [[-1.5, -0.5, -1.2], [-0.2, -2.0, -2.2]], "target": [[0.2, 0.0, 0.8], [0.5, 0.25, 0.25]],
+          "reduction": "batchmean"})
