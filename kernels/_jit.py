@@ -16,3 +16,4 @@ def jit(**options):
         except RuntimeError:  # "cannot cache function ...: no locator available"
             return numba.njit(cache=False, **options)(func)
     return decorate
+

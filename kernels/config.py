@@ -1,13 +1,26 @@
 """Tunables of the CPU kernels, one constant each, with how it was measured."""
 
 # Smallest x.size for which kernels/rowwise.py uses the numba kernels instead of numpy.
-ROWWISE_NUMBA_MIN_SIZE = 16384
+# `python benchmarks/bench_kernels_rowwise.py --threshold` (log_softmax float32, 2 cores): once
+# loaded, numba is faster at every size (16 elements: numpy 8.0 us, numba 2.9 us; 1000: 9.1 vs
+# 3.3; 4000: 13.1 vs 3.8; 16000: 25.6 vs 6.1). Loading is the cost: the first call in a process
+# takes 0.27 s (import numba, threads, cached kernels; seconds more per kernel and dtype when the
+# cache is cold). Below 4096 elements a call saves under 10 us, so tiny programs (tests, toy
+# models) stay on numpy and never pay it; from 4096 on the saving repays it within ~30000 calls.
+ROWWISE_NUMBA_MIN_SIZE = 4096
 
 # Logits per block of the fused cross-entropy's online max: the block is read twice (max, then
-# exp), so it should stay in L1 (1024 float32 = 4 KiB). Each block costs ~100 ns of calls and loop
-# set-up: CPU ms of one thread, (8192, 1000) / (256, 32000) float32, benchmarks/bench_kernels_rowwise.py
-# style: 256 -> 7.2 / 6.6, 512 -> 5.7 / 5.5, 1024 -> 4.6 / 4.4, 2048 -> 4.6 / 4.4.
+# exp), so it should stay in L1 (1024 float32 = 4 KiB); each block costs ~100 ns of calls and loop
+# set-up. CPU ms of one thread (NUMBA_NUM_THREADS=1) for loss + gradient, float32,
+# (8192, 1000) / (256, 32000): 256 -> 5.2 / 4.3, 512 -> 4.1 / 3.9, 1024 -> 3.6 / 3.6, 2048 -> 3.7 / 3.5.
 CE_BLOCK = 1024
+
+# Smallest logits.size for which the fused cross-entropy runs its parallel driver; below it the
+# serial one runs. Idle machine, float32 loss + gradient, kernel call alone: (300, 3) parallel 9.6 us;
+# wrapper included, 2 threads / 1 thread: 900 -> 22 / 28, 10000 -> 23 / 25, 65536 -> 33 / 55 us.
+# With the other core busy a (300, 3) call took 7.8 ms in parallel (the region waits for a
+# descheduled thread): small jobs stay serial, where a busy machine cannot stall them.
+CE_PARALLEL_MIN_SIZE = 16384
 
 # CUDA backend: threads per block of the 1-D kernels (a power of two: the reductions halve it),
 # and the matmul tile edge (TILE x TILE threads per block). The simulator runs one Python thread

@@ -82,6 +82,11 @@ def relu(x):
     return np.maximum(x, 0).astype(x.dtype, copy=False)
 
 
+def relu_backward(g, out):
+    """g where out > 0, else 0 (relu'(0) = 0)."""
+    return np.multiply(g, out > 0, dtype=g.dtype)
+
+
 # ---- reductions ----------------------------------------------------------------------------
 def sum(x, axis, keepdims):
     return np.sum(x, axis=axis, keepdims=keepdims)

@@ -27,9 +27,8 @@ import numpy as np
 from numba import prange
 
 from kernels._jit import jit
-from kernels.config import CE_BLOCK
+from kernels.config import CE_BLOCK, CE_PARALLEL_MIN_SIZE
 from kernels.rowwise_cpu import _max, _store_exp, _u
-from kernels.vexp import maxnum
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -54,67 +53,88 @@ def _shift_sum(x, n, m):
     return s
 
 
-@jit(parallel=True)
-def _cross_entropy_rows(x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad, block_max):
-    """keep = 1-eps, smooth = eps/C, w_sum = sum(w) (C without weights), scale = 1/D or 1; all x's dtype."""
-    n_rows, n_cls = x.shape
+@jit(inline="always", error_model="numpy")
+def _cross_entropy_row(n, x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad, block_max):
+    """Row n. keep = 1-eps, smooth = eps/C, w_sum = sum(w) (C without weights), scale = 1/D or 1; all
+    x's dtype. block_max is (N, number of blocks); the block length follows from it.
+    """
+    n_cls = x.shape[1]
     n_blocks = block_max.shape[1]
+    block = -(-n_cls // n_blocks)
     zero = x.dtype.type(0)
     one = x.dtype.type(1)
-    for n in prange(n_rows):
-        # ---- the one pass over the logits: running max m, s = sum exp(x - m) ----
-        m = x[n, 0]
-        s = zero
-        for b in range(n_blocks):
-            j0 = b * CE_BLOCK
-            j1 = min(j0 + CE_BLOCK, n_cls)
-            m_new = maxnum(m, _max(x, n, j0, j1))
-            if m_new != m:
-                s *= math.exp(m - m_new)
-                m = m_new
-            block_max[n, b] = m
-            if m == -np.inf:                        # all -inf so far: their exp is 0, not exp(nan)
-                for j in range(_u(j0), _u(j1)):
-                    grad[_u(n), j] = zero
-            else:
-                s += _store_exp(x, n, j0, j1, m, grad)
-        log_s = math.log(s)
-        inv_s = one / s
-        # ---- loss of the row; the gradient is a * p - k * w (k * 1 without weights), then the target entry ----
-        y = target[n]
-        kept = y != ignore_index
-        a = zero
-        k = zero
-        if kept:
-            wy = w[y] if has_weight else one
-            nll = -wy * ((x[n, y] - m) - log_s)
-            if smooth > 0:
-                shift_sum = _weighted_shift_sum(x, n, w, m) if has_weight else _shift_sum(x, n, m)
-                loss[n] = keep * nll + smooth * (log_s * w_sum - shift_sum)   # sum_c w_c (-L_c)
-                a = scale * (keep * wy + smooth * w_sum)
-                k = scale * smooth
-            else:
-                loss[n] = nll
-                a = scale * wy
+    # ---- the one pass over the logits: running max m, s = sum exp(x - m) ----
+    m = x[n, 0]
+    s = zero
+    for b in range(n_blocks):
+        j0 = b * block
+        j1 = min(j0 + block, n_cls)
+        m_block = _max(x, n, j0, j1)
+        if m_block > m:
+            s *= math.exp(m - m_block)
+            m = m_block
+        block_max[n, b] = m
+        if m == -np.inf:                        # all -inf so far: exp(x - m) is 0, not exp(nan)
+            for j in range(_u(j0), _u(j1)):
+                e = zero if x[_u(n), j] == -np.inf else x[_u(n), j]     # (or a nan, kept)
+                grad[_u(n), j] = e
+                s += e
         else:
-            loss[n] = zero                          # gradient 0 - p * 0, as torch's log_softmax backward
-        for b in range(n_blocks):
-            j0 = b * CE_BLOCK
-            j1 = min(j0 + CE_BLOCK, n_cls)
-            bm = block_max[n, b]
-            f = inv_s if bm == m else math.exp(bm - m) * inv_s     # stored exp(x - bm) -> p
-            nu = _u(n)
-            if has_weight and k != 0:
-                for j in range(_u(j0), _u(j1)):
-                    grad[nu, j] = (grad[nu, j] * f) * a - k * w[j]
-            else:
-                for j in range(_u(j0), _u(j1)):
-                    grad[nu, j] = (grad[nu, j] * f) * a - k
-        if kept:
-            grad[n, y] -= scale * keep * (w[y] if has_weight else one)
+            s += _store_exp(x, n, j0, j1, m, grad)
+    log_s = math.log(s)
+    inv_s = one / s
+    # ---- loss of the row; the gradient is a * p - k * w (k * 1 without weights), then the target entry ----
+    y = target[n]
+    kept = y != ignore_index
+    a = zero
+    k = zero
+    if kept:
+        wy = w[y] if has_weight else one
+        nll = -wy * ((x[n, y] - m) - log_s)
+        if smooth > 0:
+            shift_sum = _weighted_shift_sum(x, n, w, m) if has_weight else _shift_sum(x, n, m)
+            loss[n] = keep * nll + smooth * (log_s * w_sum - shift_sum)   # sum_c w_c (-L_c)
+            a = scale * (keep * wy + smooth * w_sum)
+            k = scale * smooth
+        else:
+            loss[n] = nll
+            a = scale * wy
+    else:
+        loss[n] = zero                          # gradient 0 - p * 0, as torch's log_softmax backward
+    for b in range(n_blocks):
+        j0 = b * block
+        j1 = min(j0 + block, n_cls)
+        bm = block_max[n, b]
+        f = inv_s if bm == m else math.exp(bm - m) * inv_s     # stored exp(x - bm) -> p
+        nu = _u(n)
+        if has_weight and k != 0:
+            for j in range(_u(j0), _u(j1)):
+                grad[nu, j] = (grad[nu, j] * f) * a - k * w[j]
+        else:
+            for j in range(_u(j0), _u(j1)):
+                grad[nu, j] = (grad[nu, j] * f) * a - k
+    if kept:
+        grad[n, y] -= scale * keep * (w[y] if has_weight else one)
 
 
-def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean"):
+@jit(parallel=True, error_model="numpy")  # IEEE division: 1/0 is inf, not ZeroDivisionError
+def _cross_entropy_rows_parallel(x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad,
+                                 block_max):
+    for n in prange(x.shape[0]):   # each row writes only loss[n], grad[n] and block_max[n]
+        _cross_entropy_row(n, x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad,
+                           block_max)
+
+
+@jit(error_model="numpy")
+def _cross_entropy_rows_serial(x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad,
+                               block_max):
+    for n in range(x.shape[0]):
+        _cross_entropy_row(n, x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad,
+                           block_max)
+
+
+def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean",
+                        check_targets=True):
     """Cross-entropy of (N, C) logits with class-index targets, and its gradient, in one pass.
 
     Args:
@@ -132,7 +152,8 @@ def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_sm
         row n by its upstream gradient g[n].
 
     Raises:
-        IndexError: a target outside [0, C) that is not ``ignore_index``.
+        IndexError: a target outside [0, C) that is not ``ignore_index`` (skipped with
+        ``check_targets=False``, for callers that validated them already).
     """
     logits = np.ascontiguousarray(logits)
     if logits.ndim != 2 or logits.dtype not in (np.float32, np.float64):
@@ -148,8 +169,8 @@ def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_sm
     if target.shape != (n_rows,):
         raise ValueError(f"cross_entropy_fused: expected target of shape ({n_rows},), got {target.shape}")
     kept = target != ignore_index
-    bad = kept & ((target < 0) | (target >= n_cls))
-    if bad.any():
+    bad = kept & ((target < 0) | (target >= n_cls)) if check_targets else None
+    if check_targets and bad.any():
         raise IndexError(f"cross_entropy_fused: target {target[bad][0]} is out of bounds "
                          f"(expected 0 <= target < {n_cls}, or ignore_index={ignore_index})")
     has_weight = weight is not None
@@ -165,11 +186,12 @@ def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_sm
         scale = 1.0
     loss = np.empty(n_rows, dtype)
     grad = np.empty_like(logits)
-    block_max = np.empty((n_rows, -(-n_cls // CE_BLOCK)), dtype)
+    block_max = np.empty((n_rows, -(-n_cls // CE_BLOCK)), dtype)   # CE_BLOCK is not compiled in: cached kernels stay valid
     w_sum = float(np.sum(w, dtype=np.float64)) if has_weight else float(n_cls)
     f = dtype.type
-    _cross_entropy_rows(logits, target, w, has_weight, ignore_index, f(1 - eps), f(eps / n_cls), f(w_sum), f(scale),
-                        loss, grad, block_max)
+    rows = _cross_entropy_rows_parallel if logits.size >= CE_PARALLEL_MIN_SIZE else _cross_entropy_rows_serial
+    rows(logits, target, w, has_weight, ignore_index, f(1 - eps), f(eps / n_cls), f(w_sum), f(scale), loss, grad,
+         block_max)
     if reduction == "none":
         return loss, grad
     total = np.sum(loss, dtype=np.float64)

@@ -169,6 +169,11 @@ def relu(x):
     return _unary("relu", x, x.dtype)
 
 
+def relu_backward(g, out):
+    """g where out > 0, else 0 (relu'(0) = 0)."""
+    return where(greater(out, scalar(0, out.dtype)), g, scalar(0, g.dtype))
+
+
 def softplus(z):
     return _unary("softplus", z, z.dtype)
 

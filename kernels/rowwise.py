@@ -36,7 +36,7 @@ def _cpu():
 def _normalise(x, axis):
     """Return (x as a floating ndarray of ndim >= 1, axis in range, was-0-d)."""
     x = np.asarray(x)
-    if x.dtype.kind not in "fc":
+    if x.dtype.kind != "f":
         x = x.astype(np.float64)
     if x.ndim == 0:
         normalize_axis_index(axis, 1)

@@ -4,8 +4,8 @@ The input is made C-contiguous and viewed as ``(outer, D, inner)``, ``D`` being
 the reduced axis; no transposing copy is made.
 
 * ``inner == 1`` ("rows"): every row is contiguous. ``prange`` over rows; each
-  pass over a row is a vectorised loop (max through ``maxnum``, sums through
-  helpers compiled with ``reassoc``).
+  pass over a row is a vectorised loop (max as an integer max of ``order_key``,
+  sums through helpers compiled with ``reassoc``).
 * ``inner > 1`` ("cols"): ``prange`` over tasks made of one outer index and a
   block of inner indices (``_cols_block``: all of them where there are enough
   outer indices); each pass walks ``d`` and is vectorised across the block with
@@ -20,11 +20,11 @@ Floating-point flags: only the helpers whose sole job is a sum carry
 through a sum in any order). Everything that forms an output is plain IEEE.
 ``vexp`` keeps its own flags (see ``kernels/vexp.py``).
 
-Special values follow torch: the max ignores nan but a nan anywhere makes the
-sum nan, so the whole row is nan; a ``+inf`` gives ``inf - inf = nan`` for
-(log_)softmax and ``inf`` for logsumexp (whose shift is 0 when the max is
-infinite, as in torch); an all ``-inf`` row gives nan for (log_)softmax and
-``-inf`` for logsumexp.
+Special values follow torch: a nan anywhere makes its row nan (through the
+max, or else through the sum of exponentials); a ``+inf`` gives ``inf - inf =
+nan`` for (log_)softmax and ``inf`` for logsumexp (whose shift is 0 when the
+max is infinite, as in torch); an all ``-inf`` row gives nan for (log_)softmax
+and ``-inf`` for logsumexp.
 """
 import math
 
@@ -32,7 +32,7 @@ import numpy as np
 from numba import get_num_threads, prange
 
 from kernels._jit import jit
-from kernels.vexp import maxnum, vexp
+from kernels.vexp import from_order_key, order_key, vexp
 
 _SUM = {"reassoc"}
 _DOT = {"reassoc", "contract"}
@@ -46,12 +46,12 @@ _u = np.uint64
 # ---- helpers on x[r, j0:j1], a range of one row of a 2-D array ---------------------------------
 @jit()
 def _max(x, r, j0, j1):
-    """Max of x[r, j0:j1] (non-empty) ignoring nan; nan only if all are nan."""
+    """Max of x[r, j0:j1] (non-empty); with a nan among them, nan or the max of the others."""
     r = _u(r)
-    m = x[r, _u(j0)]
+    m = order_key(x[r, _u(j0)])
     for j in range(_u(j0 + 1), _u(j1)):
-        m = maxnum(m, x[r, j])
-    return m
+        m = max(m, order_key(x[r, j]))
+    return from_order_key(m)
 
 
 @jit(fastmath=_SUM)
@@ -161,7 +161,8 @@ def _block_max(x, o, j0, n):
         m[i] = x[o, 0, j0 + i]
     for d in range(_u(1), _u(x.shape[1])):
         for i in range(n):
-            m[i] = maxnum(m[i], x[o, d, j0 + i])
+            v = x[o, d, j0 + i]
+            m[i] = v if v > m[i] else m[i]             # ignores a nan v; a nan m[i] stays
     return m
 
 

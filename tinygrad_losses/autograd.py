@@ -9,6 +9,7 @@ engine walks the graph without recursion (dependency counting), accumulates
 each node's incoming gradients, and frees every node it has passed through
 unless ``retain_graph`` is set.
 """
+import itertools
 import weakref
 
 from tinygrad_losses import tensor as _tensor
@@ -45,16 +46,41 @@ class _GradMode:
         return wrapper
 
 
-class ScopeName(str):
-    """A scope's name that also remembers which call entered it, so that two calls of one
-    loss (or two same-sized layers) are drawn as two clusters; compares equal to the plain name."""
-    _calls = 0
+class ScopeName:
+    """One entry of the scope stack: a name (or a module, named lazily by its ``scope_name()``) and
+    the call that entered it, so that two calls of one loss (or two same-sized layers) are drawn
+    as two clusters. Compares equal to its plain name."""
+    __slots__ = ("source", "call")
+    _calls = itertools.count(1)
 
-    def __new__(cls, name):
-        self = super().__new__(cls, name)
-        ScopeName._calls += 1
-        self.call = ScopeName._calls
-        return self
+    def __init__(self, source):
+        self.source = source
+        self.call = next(ScopeName._calls)
+
+    def __str__(self):
+        return self.source if isinstance(self.source, str) else self.source.scope_name()
+
+    def __repr__(self):
+        return repr(str(self))
+
+    def __eq__(self, other):
+        return str(self) == str(other)
+
+    def __hash__(self):
+        return hash(str(self))
+
+
+def enter_scope(source):
+    """Push a scope (a name, or an object with ``scope_name()``); returns what ``exit_scope`` restores."""
+    global _scope
+    prev = _scope
+    _scope = prev + (ScopeName(source),)
+    return prev
+
+
+def exit_scope(prev):
+    global _scope
+    _scope = prev
 
 
 class named_scope:
@@ -65,13 +91,10 @@ class named_scope:
         self.name = name
 
     def __enter__(self):
-        global _scope
-        self.prev = _scope
-        _scope = _scope + (ScopeName(self.name),)
+        self.prev = enter_scope(self.name)
 
     def __exit__(self, *exc):
-        global _scope
-        _scope = self.prev
+        exit_scope(self.prev)
 
     def __call__(self, func):
         name = self.name
@@ -207,7 +230,14 @@ def _collect(root_fns):
 
 def _accumulate(store, key, g):
     old = store.get(key)
-    store[key] = g if old is None else old + g
+    store[key] = g if old is None else _add(old, g)
+
+
+def _add(a, b):
+    """a + b for gradients: on arrays in a plain backward, with Tensor ops when building a graph."""
+    if _grad_enabled:
+        return a + b
+    return _tensor.Tensor._make(a._backend.add(a._data, b._data), a._device, False, a._backend)
 
 
 def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
@@ -219,14 +249,12 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
     """
     global _grad_enabled
     node_grads = {}      # Function -> gradient of its output
-    leaf_grads = {}      # id(leaf) -> gradient
-    leaves = {}          # id(leaf) -> leaf
+    leaf_grads = {}      # id(leaf) -> [leaf, gradient]
     for r, g in zip(roots, grads):
         if r.grad_fn is not None:
             _accumulate(node_grads, r.grad_fn, g)
         else:
-            _accumulate(leaf_grads, id(r), g)
-            leaves[id(r)] = r
+            _accumulate_leaf(leaf_grads, r, g)
     wanted = None
     if inputs is not None:
         wanted = {t.grad_fn: None for t in inputs if t.grad_fn is not None}
@@ -237,57 +265,72 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
     try:
         while ready:
             fn = ready.pop()
+            parents = fn.parents
             g = node_grads.pop(fn, None)
-            if _keep_node_grads and g is not None:
-                fn.out_grad = g.detach()
-            if g is not None and wanted is not None and fn in wanted:
-                wanted[fn] = g
-            retained = fn.__dict__.get("retained")
-            if g is not None and retained is not None and retained() is not None:
-                retained().grad = g if create_graph else g.detach()
-            in_grads = None
-            if g is not None:
-                fn._check_versions()
+            if g is None:  # no gradient reached this node: its inputs get none from it
+                in_grads = (None,) * len(parents)
+            else:
+                if _keep_node_grads:
+                    fn.out_grad = g.detach()
+                if wanted is not None and fn in wanted:
+                    wanted[fn] = g
+                retained = fn.__dict__.get("retained")
+                if retained is not None and retained() is not None:
+                    retained().grad = g if create_graph else g.detach()
+                if fn.saves_inputs or fn.saves_output:
+                    fn._check_versions()
                 in_grads = fn.backward(g)
-                if not isinstance(in_grads, tuple):
+                if type(in_grads) is not tuple:
                     in_grads = (in_grads,)
-            for i, p in enumerate(fn.parents):
-                pg = in_grads[i] if in_grads is not None and p.requires_grad else None
-                if pg is not None:
-                    pg = _match(fn, i, p, pg)
+                if len(in_grads) != len(parents):
+                    raise RuntimeError(f"{fn.name()} backward returned {len(in_grads)} gradients for "
+                                       f"{len(parents)} inputs (an engine bug: please report it)")
+            for i, (p, pg) in enumerate(zip(parents, in_grads)):
                 pf = p.grad_fn
-                if pf is not None:
-                    if pg is not None:
+                if pg is not None and p.requires_grad:
+                    if pg.shape != p.shape or pg.dtype != p.dtype:
+                        pg = _match(fn, i, p, pg)
+                    if pf is None:
+                        _accumulate_leaf(leaf_grads, p, pg)
+                    else:
                         _accumulate(node_grads, pf, pg)
-                    deps[pf] -= 1
-                    if deps[pf] == 0:
+                if pf is not None:
+                    left = deps[pf] - 1
+                    deps[pf] = left
+                    if left == 0:
                         ready.append(pf)
-                elif pg is not None:
-                    _accumulate(leaf_grads, id(p), pg)
-                    leaves[id(p)] = p
             if not retain_graph:
                 fn.__dict__.clear()   # frees saved arrays and edges; ``parents`` falls back to None
     finally:
         _grad_enabled = prev_mode
     if inputs is not None:
-        return tuple(wanted[t.grad_fn] if t.grad_fn is not None else leaf_grads.get(id(t)) for t in inputs)
+        return tuple(wanted[t.grad_fn] if t.grad_fn is not None else leaf_grads.get(id(t), (None, None))[1]
+                     for t in inputs)
     owned = {id(g._data) for g in grads}  # arrays the caller holds: never store those as a .grad
-    for key, g in leaf_grads.items():
-        leaf = leaves[key]
+    make = _tensor.Tensor._make
+    for leaf, g in leaf_grads.values():
         if not create_graph:
             # pass-through ops (add, reshape) hand one array to several tensors: copy shared ones
             arr = g._data
             if getattr(arr, "base", None) is not None or id(arr) in owned:
                 arr = arr.copy()
             owned.add(id(arr))
-            g = _tensor.Tensor._make(arr, g._device, False)
+            g = make(arr, g._device, False, g._backend)
         if leaf.grad is None:
             leaf.grad = g
         elif create_graph or leaf.grad.requires_grad:
             leaf.grad = leaf.grad + g
         else:
-            leaf.grad = _tensor.Tensor._make(leaf._backend.add(leaf.grad._data, g._data), leaf._device, False)
+            leaf.grad = make(leaf._backend.add(leaf.grad._data, g._data), leaf._device, False, leaf._backend)
     return None
+
+
+def _accumulate_leaf(store, leaf, g):
+    entry = store.get(id(leaf))
+    if entry is None:
+        store[id(leaf)] = [leaf, g]
+    else:
+        entry[1] = _add(entry[1], g)
 
 
 def _match(fn, i, p, g):

@@ -22,6 +22,5 @@ from tinygrad_losses.losses.classification import (cross_entropy, nll_loss, bina
                                                    binary_cross_entropy_with_logits)
 from tinygrad_losses.losses.distribution import poisson_nll_loss, gaussian_nll_loss, kl_div  # noqa: E402,F401
 from tinygrad_losses.losses.beyond import *  # noqa: E402,F401,F403  (losses beyond PyTorch: Keras / optax / extras)
-from tinygrad_losses.losses import fused as _fused  # noqa: E402,F401  (installs cross_entropy's fused fast path)
 from tinygrad_losses.losses.sequence import ctc_loss  # noqa: E402,F401
 from tinygrad_losses.losses.linear_cross_entropy import linear_cross_entropy  # noqa: E402,F401

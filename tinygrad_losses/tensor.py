@@ -10,6 +10,7 @@ import operator
 import numpy as np
 
 import kernels
+from kernels import _BACKENDS
 from tinygrad_losses import dtypes
 
 _PY_SCALARS = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
@@ -50,7 +51,7 @@ class Tensor:
         t = Tensor.__new__(Tensor)
         t._data = data
         t._device = device
-        t._backend = backend or kernels.backend(device)
+        t._backend = backend or _BACKENDS.get(device) or kernels.backend(device)
         t.requires_grad = requires_grad
         t.grad = None
         t.grad_fn = None
@@ -105,7 +106,7 @@ class Tensor:
         return self.ndim
 
     def numel(self):
-        return builtins.int(np.prod(self.shape, dtype=np.int64))
+        return builtins.int(self._data.size)
 
     def size(self, dim=None):
         return self.shape if dim is None else self.shape[self._dim(dim)]

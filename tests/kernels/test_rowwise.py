@@ -70,7 +70,7 @@ def test_backward_matches_torch(path, shape, axis, dtype):
 
 def _special_rows(dtype):
     """Rows that exercise every special case (length 70: the vector loops and their remainders)."""
-    x = np.random.default_rng(3).standard_normal((12, 70)).astype(dtype)
+    x = np.random.default_rng(3).standard_normal((13, 70)).astype(dtype)
     x[1, 5] = np.inf                                   # +inf: (log_)softmax nan, logsumexp inf
     x[2, :] = -np.inf                                  # all -inf: nan, logsumexp -inf
     x[3, 60] = np.nan                                  # nan anywhere: nan
@@ -83,6 +83,7 @@ def _special_rows(dtype):
     x[10, :] = -np.inf
     x[10, 69] = np.nan
     x[11, 0], x[11, 1] = np.inf, np.nan
+    x[12, 33] = -np.nan                                # nan with the sign bit set
     return x
 
 

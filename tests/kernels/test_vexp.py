@@ -7,7 +7,7 @@ import pytest
 
 numba = pytest.importorskip("numba")
 
-from kernels.vexp import maxnum, vexp, vexp32, vexp64  # noqa: E402
+from kernels.vexp import from_order_key, maxnum, order_key, vexp, vexp32, vexp64  # noqa: E402
 
 
 @numba.njit
@@ -99,6 +99,35 @@ def test_maxnum_ignores_nan():
     x = np.random.default_rng(0).standard_normal(1001).astype(np.float32)
     x[::13] = np.nan
     assert row_max(x) == np.nanmax(x)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_order_key_sorts_like_the_floats(dtype):
+    @numba.njit
+    def keys(v, out):
+        for i in range(v.size):
+            out[i] = order_key(v[i])
+        return out
+
+    @numba.njit
+    def key_max(v):
+        m = order_key(v[0])
+        for i in range(1, v.size):
+            m = max(m, order_key(v[i]))
+        return from_order_key(m)
+
+    info = np.finfo(dtype)
+    v = np.concatenate([np.random.default_rng(0).standard_normal(500) * 10.0 ** np.arange(-250, 250) % 1e30,
+                        [0.0, -0.0, np.inf, -np.inf, info.max, info.min, info.smallest_subnormal,
+                         -info.smallest_subnormal, info.tiny, -info.tiny]]).astype(dtype)
+    k = keys(v, np.empty(v.size, np.int32 if dtype == np.float32 else np.int64))
+    order = np.argsort(k, kind="stable")
+    assert (np.diff(v[order]) >= 0).all()                         # keys sort the floats
+    np.testing.assert_array_equal(k, order_key(v))                # numba and numpy versions agree
+    np.testing.assert_array_equal(from_order_key(k), v)
+    assert key_max(v) == v.max()
+    assert np.isnan(key_max(np.array([1.0, np.nan, 2.0], dtype)))          # nan (sign clear) sorts above +inf
+    assert key_max(np.array([1.0, -np.nan, 2.0], dtype)) == 2.0           # sign set: below -inf
 
 
 def test_loop_with_vexp_is_vectorised():

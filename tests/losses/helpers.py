@@ -8,6 +8,7 @@ import tinygrad_losses as tl
 import tinygrad_losses.functional as TF
 
 TOL = {np.float64: dict(rtol=1e-9, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
+PAIR_TOL = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
 
 
 class Keep:
@@ -75,3 +76,42 @@ def compare_with_torch(torch, name, args, kwargs=None, grad=(0,), dtype=np.float
             g = np.zeros(w.shape) if g is None else g.numpy()
             np.testing.assert_allclose(g, w, equal_nan=True, err_msg=f"gradient of {key}", **tol)
     return out, ref
+
+
+def as_arrays(args, dtype):
+    """Float arrays follow the test's dtype, integer arrays become int64; ``Keep(array)`` and
+    ``(array, dtype)`` pairs keep their own dtype."""
+    out = []
+    for a in args:
+        if isinstance(a, Keep):
+            out.append(a.array)
+        elif isinstance(a, tuple):
+            out.append(np.asarray(a[0], dtype=a[1]))
+        else:
+            a = np.asarray(a)
+            out.append(a.astype(dtype) if a.dtype.kind == "f" else a.astype(np.int64))
+    return out
+
+
+def check_vs_torch(ours, theirs, args, diff, dtype, grad=True, tol=None):
+    """Run ``ours`` on tl tensors and ``theirs`` on torch tensors built from the same arrays; compare
+    value, dtype, shape and the gradients (for a random cotangent) of the inputs listed in ``diff``."""
+    import pytest
+    torch = pytest.importorskip("torch")
+    arrays = as_arrays(args, dtype)
+    xs = [tl.tensor(a, requires_grad=i in diff) for i, a in enumerate(arrays)]
+    ts = [torch.tensor(a, requires_grad=i in diff) for i, a in enumerate(arrays)]
+    out, ref = ours(*xs), theirs(*ts)
+    assert out.shape == tuple(ref.shape)
+    assert str(out.dtype) == str(ref.dtype).replace("torch.", "")
+    tol = (tol or PAIR_TOL)[np.float32 if out.dtype == np.float32 else np.float64]
+    np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), **tol)
+    if not grad or not diff:
+        return
+    seed = np.random.default_rng(3).standard_normal(tuple(ref.shape)).astype(out.dtype)
+    out.backward(tl.tensor(seed))
+    ref.backward(torch.tensor(seed))
+    for i in diff:
+        assert xs[i].grad is not None, f"input {i} got no gradient"
+        assert xs[i].grad.shape == xs[i].shape and xs[i].grad.dtype == xs[i].dtype
+        np.testing.assert_allclose(xs[i].grad.numpy(), ts[i].grad.numpy(), **tol, err_msg=f"input {i}")

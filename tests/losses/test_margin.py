@@ -9,49 +9,9 @@ import tinygrad_losses as tl
 import tinygrad_losses.functional as F
 from tinygrad_losses import nn
 
-TOL = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
+from helpers import Keep, check_vs_torch
+
 REDUCTIONS = ["none", "mean", "sum"]
-
-
-class Keep:
-    """An argument kept at its own dtype (the others follow the test's float dtype)."""
-
-    def __init__(self, array):
-        self.array = np.asarray(array)
-
-
-def _arrays(args, dtype):
-    out = []
-    for a in args:
-        if isinstance(a, Keep):
-            out.append(a.array)
-        else:
-            a = np.asarray(a)
-            out.append(a.astype(dtype) if a.dtype.kind == "f" else a.astype(np.int64))
-    return out
-
-
-def check_vs_torch(ours, theirs, args, diff, dtype, grad=True):
-    """Run ``ours`` on tl tensors and ``theirs`` on torch tensors built from the same arrays; compare
-    value, dtype, shape and the gradients (for a random cotangent) of the inputs listed in ``diff``."""
-    torch = pytest.importorskip("torch")
-    arrays = _arrays(args, dtype)
-    xs = [tl.tensor(a, requires_grad=i in diff) for i, a in enumerate(arrays)]
-    ts = [torch.tensor(a, requires_grad=i in diff) for i, a in enumerate(arrays)]
-    out, ref = ours(*xs), theirs(*ts)
-    assert out.shape == tuple(ref.shape)
-    assert str(out.dtype) == str(ref.dtype).replace("torch.", "")
-    tol = TOL[np.float32 if out.dtype == np.float32 else np.float64]
-    np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), **tol)
-    if not grad or not diff:
-        return
-    seed = np.random.default_rng(3).standard_normal(tuple(ref.shape)).astype(out.dtype)
-    out.backward(tl.tensor(seed))
-    ref.backward(torch.tensor(seed))
-    for i in diff:
-        assert xs[i].grad is not None, f"input {i} got no gradient"
-        assert xs[i].grad.shape == xs[i].shape and xs[i].grad.dtype == xs[i].dtype
-        np.testing.assert_allclose(xs[i].grad.numpy(), ts[i].grad.numpy(), **tol, err_msg=f"input {i}")
 
 
 def _torch_F():

@@ -10,41 +10,8 @@ import tinygrad_losses as tl
 import tinygrad_losses.functional as F
 from tinygrad_losses import nn
 
-TOL = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
+from helpers import check_vs_torch
 
-
-def _arrays(args, dtype):
-    """Float arrays follow the test's dtype; integer arrays stay int64; (array, dtype) pairs keep theirs."""
-    out = []
-    for a in args:
-        if isinstance(a, tuple):
-            out.append(np.asarray(a[0], dtype=a[1]))
-        else:
-            a = np.asarray(a)
-            out.append(a.astype(dtype) if a.dtype.kind == "f" else a.astype(np.int64))
-    return out
-
-
-def check_vs_torch(ours, theirs, args, diff, dtype, grad=True):
-    """Compare value, dtype, shape and the gradients (for a random cotangent) of the args in ``diff``."""
-    torch = pytest.importorskip("torch")
-    arrays = _arrays(args, dtype)
-    xs = [tl.tensor(a, requires_grad=i in diff) for i, a in enumerate(arrays)]
-    ts = [torch.tensor(a, requires_grad=i in diff) for i, a in enumerate(arrays)]
-    out, ref = ours(*xs), theirs(*ts)
-    assert out.shape == tuple(ref.shape)
-    assert str(out.dtype) == str(ref.dtype).replace("torch.", "")
-    tol = TOL[np.float32 if out.dtype == np.float32 else np.float64]
-    np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), **tol)
-    if not grad or not diff:
-        return
-    seed = np.random.default_rng(3).standard_normal(tuple(ref.shape)).astype(out.dtype)
-    out.backward(tl.tensor(seed))
-    ref.backward(torch.tensor(seed))
-    for i in diff:
-        assert xs[i].grad is not None, f"input {i} got no gradient"
-        assert xs[i].grad.shape == xs[i].shape and xs[i].grad.dtype == xs[i].dtype
-        np.testing.assert_allclose(xs[i].grad.numpy(), ts[i].grad.numpy(), **tol, err_msg=f"input {i}")
 
 
 def _tF():

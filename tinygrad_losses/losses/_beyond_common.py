@@ -4,17 +4,15 @@ import numpy as np
 
 from tinygrad_losses.tensor import Tensor, where
 from tinygrad_losses.activations import logsigmoid
+from tinygrad_losses.losses._torch_common import floating_arg, tensor_arg
 
 EPS_K = 1e-7  # keras.backend.epsilon(): Keras clips probabilities to [EPS_K, 1 - EPS_K]
 
 
 def check_tensor(x, name, fn, floating=True):
     """``x`` must be a Tensor (TypeError), floating unless ``floating=False``."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{fn}: {name} must be a Tensor, got {type(x).__name__}")
-    if floating and x.dtype.kind != "f":
-        raise TypeError(f"{fn}: {name} must be a floating point tensor, got dtype {x.dtype}")
-    return x
+    tensor_arg(fn, name, x)
+    return floating_arg(fn, name, x) if floating else x
 
 
 def check_same_shape(a, b, names, fn):

@@ -1,7 +1,7 @@
 """``Module``: the base of every layer and loss class (torch.nn.Module's core)."""
 from collections import OrderedDict
 
-from tinygrad_losses.autograd import named_scope
+from tinygrad_losses.autograd import enter_scope, exit_scope
 from tinygrad_losses.tensor import Tensor
 
 
@@ -76,8 +76,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        with named_scope(self.scope_name()):
+        prev = enter_scope(self)  # named lazily by scope_name(), only if a picture asks
+        try:
             return self.forward(*args, **kwargs)
+        finally:
+            exit_scope(prev)
 
     def scope_name(self):
         """The label of this module's scope in graph pictures, e.g. 'Linear(2, 100)'."""

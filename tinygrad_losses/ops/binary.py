@@ -5,7 +5,7 @@ summed back to each operand's shape by ``sum_to_shape``.
 NOTE maximum/minimum split the gradient 0.5/0.5 at ties, as torch does.
 """
 from tinygrad_losses.autograd import Function
-from tinygrad_losses.ops.broadcast import sum_to_shape
+from tinygrad_losses.ops.broadcast import first_order, sum_to_shape, wrap
 from tinygrad_losses.tensor import Tensor
 
 
@@ -28,7 +28,8 @@ class Sub(Function):
 
     def backward(self, g):
         a, b = self.parents
-        return sum_to_shape(g, a.shape), sum_to_shape(-g, b.shape)
+        neg = wrap(g._backend.negative(g._data), g) if first_order() else -g
+        return sum_to_shape(g, a.shape), sum_to_shape(neg, b.shape)
 
 
 class Mul(Function):
@@ -37,6 +38,11 @@ class Mul(Function):
 
     def backward(self, g):
         a, b = self.parents
+        if first_order():
+            mul = g._backend.multiply
+            ga = sum_to_shape(wrap(mul(g._data, b._data), g), a.shape) if a.requires_grad else None
+            gb = sum_to_shape(wrap(mul(g._data, a._data), g), b.shape) if b.requires_grad else None
+            return ga, gb
         ga = sum_to_shape(g * b, a.shape) if a.requires_grad else None
         gb = sum_to_shape(g * a, b.shape) if b.requires_grad else None
         return ga, gb

@@ -1,6 +1,6 @@
 """Shape primitives: reshape, permute, expand (all views) and cat."""
 from tinygrad_losses.autograd import Function
-from tinygrad_losses.ops.broadcast import sum_to_shape
+from tinygrad_losses.ops.broadcast import first_order, sum_to_shape, wrap
 
 
 class Reshape(Function):
@@ -10,6 +10,8 @@ class Reshape(Function):
         return B.reshape(x, shape)
 
     def backward(self, g):
+        if first_order():
+            return wrap(g._backend.reshape(g._data, self.parents[0].shape), g)
         return g.reshape(self.parents[0].shape)
 
 

@@ -4,6 +4,7 @@ NOTE amax splits the gradient evenly between tied maxima (torch's amax); max(dim
 sends it to one index only, so it is composed from argmax and gather instead.
 """
 from tinygrad_losses.autograd import Function
+from tinygrad_losses.ops.broadcast import first_order, wrap
 from tinygrad_losses.tensor import Tensor
 
 
@@ -24,6 +25,9 @@ class Sum(Function):
 
     def backward(self, g):
         x = self.parents[0]
+        if first_order():
+            B = g._backend
+            return wrap(B.broadcast_to(B.reshape(g._data, _kept_shape(x.shape, self.axis)), x.shape), g)
         if not self.keepdim:
             g = g.reshape(_kept_shape(x.shape, self.axis))
         return g.expand(x.shape)

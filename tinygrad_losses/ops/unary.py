@@ -5,6 +5,7 @@ relu'(0) = 0, clamp passes the gradient where min <= x <= max (boundaries includ
 """
 from tinygrad_losses import autograd
 from tinygrad_losses.autograd import Function
+from tinygrad_losses.ops.broadcast import first_order, wrap
 from tinygrad_losses.tensor import Tensor
 
 
@@ -15,7 +16,7 @@ class Neg(Function):
         return B.negative(x)
 
     def backward(self, g):
-        return -g
+        return wrap(g._backend.negative(g._data), g) if first_order() else -g
 
 
 class Exp(Function):
@@ -136,10 +137,9 @@ class Relu(Function):
         return self.out
 
     def backward(self, g):
-        mask = g._backend.greater(self.out, 0)
-        if not autograd.is_grad_enabled():  # first order: one array op, no bool -> float cast node
-            return Tensor._make(g._backend.multiply(g._data, mask), g.device, False, g._backend)
-        return g * Tensor._make(mask, g.device, False)
+        if first_order():
+            return wrap(g._backend.relu_backward(g._data, self.out), g)
+        return g * Tensor._make(g._backend.greater(self.out, 0), g.device, False)
 
 
 class Clamp(Function):
