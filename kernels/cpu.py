@@ -168,3 +168,22 @@ def scalar(value, dtype):
 def softplus(z):
     """log(1 + e^z) without overflow: logaddexp(0, z) = max(z, 0) + log1p(e^-|z|)."""
     return np.logaddexp(0, z).astype(z.dtype, copy=False)
+
+
+# ---- fused losses (numba kernels, imported on first use) ------------------------------------
+def cross_entropy_fused(*args, **kwargs):
+    """See ``kernels/cross_entropy_cpu.cross_entropy_fused``."""
+    from kernels.cross_entropy_cpu import cross_entropy_fused as kernel
+    return kernel(*args, **kwargs)
+
+
+def ctc_loss_forward_backward(*args, **kwargs):
+    """See ``kernels/ctc.ctc_loss_forward_backward``."""
+    from kernels.ctc import ctc_loss_forward_backward as kernel
+    return kernel(*args, **kwargs)
+
+
+def ctc_loss_forward(*args, **kwargs):
+    """See ``kernels/ctc.ctc_loss_forward``."""
+    from kernels.ctc import ctc_loss_forward as kernel
+    return kernel(*args, **kwargs)

@@ -61,21 +61,35 @@ def _as_lengths(value, name):
 def _prepare(log_probs, targets, input_lengths, target_lengths, blank):
     """Validate and normalise; returns (lp, flat_targets, offsets, il, tl, blank, unbatched)."""
     lp = np.asarray(log_probs)
-    if lp.dtype not in (np.float32, np.float64):
-        if lp.dtype.kind in "biuf":  # torch: NotImplementedError for Half / Long / ...
-            raise NotImplementedError(f"ctc_loss: log_probs must be float32 or float64, got {lp.dtype}")
-        raise TypeError(f"ctc_loss: log_probs must be a float32 or float64 array, got dtype {lp.dtype}")
-    unbatched = lp.ndim == 2
-    if unbatched:
-        lp = lp[:, None, :]
-    if lp.ndim != 3:
-        raise RuntimeError(f"ctc_loss: expected log_probs of shape (T, N, C) or (T, C), "
-                           f"got a {lp.ndim}-dimensional array of shape {lp.shape}")
-    if lp.size == 0:
-        raise RuntimeError(f"ctc_loss: log_probs must not be empty, got shape {lp.shape}")
-    T, N, C = lp.shape
-    lp = np.ascontiguousarray(lp)
+    shape, unbatched = check_log_probs(lp.shape, lp.dtype)
+    lp = np.ascontiguousarray(lp).reshape(shape)
+    flat, offsets, il, tl, blank = prepare_targets(targets, input_lengths, target_lengths, blank, shape)
+    return lp, flat, offsets, il, tl, blank, unbatched
 
+
+def check_log_probs(shape, dtype):
+    """Check log_probs' shape and dtype (any device); returns ((T, N, C), unbatched)."""
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        if dtype.kind in "biuf":  # torch: NotImplementedError for Half / Long / ...
+            raise NotImplementedError(f"ctc_loss: log_probs must be float32 or float64, got {dtype}")
+        raise TypeError(f"ctc_loss: log_probs must be a float32 or float64 array, got dtype {dtype}")
+    shape = tuple(shape)
+    unbatched = len(shape) == 2
+    if unbatched:
+        shape = (shape[0], 1, shape[1])
+    if len(shape) != 3:
+        raise RuntimeError(f"ctc_loss: expected log_probs of shape (T, N, C) or (T, C), "
+                           f"got a {len(shape)}-dimensional array of shape {shape}")
+    if 0 in shape:
+        raise RuntimeError(f"ctc_loss: log_probs must not be empty, got shape {shape}")
+    return shape, unbatched
+
+
+def prepare_targets(targets, input_lengths, target_lengths, blank, shape):
+    """Validate targets and lengths (host arrays) against log_probs of ``shape`` (T, N, C);
+    returns (flat_targets, offsets, il, tl, blank)."""
+    T, N, C = shape
     blank = int(blank)
     if not 0 <= blank < C:
         raise RuntimeError(f"ctc_loss: blank must be in label range [0, {C}), got {blank}")
@@ -126,7 +140,7 @@ def _prepare(log_probs, targets, input_lengths, target_lengths, blank):
         if np.any(used == blank):
             raise ValueError(f"ctc_loss: targets contain the blank index {blank}; target symbols must differ "
                              f"from blank")
-    return lp, flat, offsets, il, tl, blank, unbatched
+    return flat, offsets, il, tl, blank
 
 
 def _run(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity, need_grad):

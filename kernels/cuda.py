@@ -15,6 +15,8 @@ from kernels import cuda_array as ca
 from kernels.config import CUDA_MATMUL_TILE, CUDA_MATMUL_TILE_SIMULATED, CUDA_THREADS
 from kernels.cuda_array import CudaArray, STATS, c_strides, empty, from_numpy, to_numpy  # noqa: F401
 from kernels import cuda_elementwise as ew, cuda_index as ix, cuda_matmul as mm, cuda_reduce as rd
+from kernels.cuda_cross_entropy import cross_entropy_fused  # noqa: F401
+from kernels.cuda_ctc import ctc_loss_forward, ctc_loss_forward_backward  # noqa: F401
 
 ca.check_available()
 

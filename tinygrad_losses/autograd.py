@@ -288,7 +288,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
             for i, (p, pg) in enumerate(zip(parents, in_grads)):
                 pf = p.grad_fn
                 if pg is not None and p.requires_grad:
-                    if pg.shape != p.shape or pg.dtype != p.dtype:
+                    if pg._data.shape != p._data.shape or pg._data.dtype != p._data.dtype:
                         pg = _match(fn, i, p, pg)
                     if pf is None:
                         _accumulate_leaf(leaf_grads, p, pg)

@@ -60,6 +60,7 @@ def _report(paths):
          arg("--lr", type=float, default=1.0, help="learning rate (default 1.0)"),
          arg("--seed", type=int, default=0),
          arg("--out", default="out/demo", help="output folder (default out/demo)"),
+         arg("--device", default="cpu", help="cpu or cuda (default cpu)"),
          arg("--no-progress", action="store_true", help="no progress bar"))
 def demo(args):
     import tinygrad_losses as tl
@@ -67,12 +68,14 @@ def demo(args):
     tl.manual_seed(args.seed)
     x, y = training.load_classification("spiral", seed=args.seed)
     model = training.make_mlp(2, args.hidden, 3)
+    x, y = training.to_device(args.device, model, x, y)  # a clear error when the device is not available
     opt = training.make_optimizer("sgd", model, lr=args.lr, weight_decay=1e-3)
     print(f"training an MLP 2-{args.hidden}-3 (ReLU) on 300 spiral points, 3 classes: "
-          f"cross-entropy, SGD lr {args.lr}, {args.steps} steps")
+          f"cross-entropy, SGD lr {args.lr}, {args.steps} steps on {args.device}")
     history = training.fit(model, x, y, training.loss_spec("cross_entropy"), opt, args.steps,
                            seed=args.seed, show_progress=not args.no_progress, desc="demo")
     print(f"final loss {history.loss[-1]:.4f}, final training accuracy {history.accuracy[-1]:.3f}")
+    x, y = training.to_device("cpu", model, x, y)  # the plots evaluate the model on host grids
     out = _out_dir(args.out)
     paths = [plots.loss_curves({"cross_entropy": history.loss}, os.path.join(out, "loss_curve.png"), log=True),
              plots.decision_boundary(model, x, y, os.path.join(out, "decision_boundary.png"),
@@ -117,14 +120,11 @@ _TRAIN_ARGS = (
 def _train_one(args, loss_name, show_progress):
     import tinygrad_losses as tl
     from tinygrad_losses import training
-    if args.device != "cpu":
-        import kernels
-        kernels.backend(args.device)  # a clear error when that device is not available
-        raise SystemExit(f"--device {args.device}: training runs on cpu only for now")
     spec = training.loss_spec(loss_name)
     tl.manual_seed(args.seed)
     x, y = training.load_classification(args.dataset, seed=args.seed)
     model = training.make_mlp(x.shape[1], args.hidden, int(y.numpy().max()) + 1)
+    x, y = training.to_device(args.device, model, x, y)  # a clear error when the device is not available
     opt = training.make_optimizer(args.optimizer, model, args.lr, args.weight_decay)
     history = training.fit(model, x, y, spec, opt, args.epochs, args.batch_size, args.seed,
                            show_progress, desc=spec.name)
@@ -134,7 +134,7 @@ def _train_one(args, loss_name, show_progress):
 @command("train", "train a classifier with any classification loss of the registry", *(
     (arg("--loss", default="cross_entropy", help="a loss name or alias (ce, mse, focal, ...)"),) + _TRAIN_ARGS))
 def train(args):
-    from tinygrad_losses import nn, plots
+    from tinygrad_losses import nn, plots, training
     try:
         spec, model, x, y, history = _train_one(args, args.loss, not args.no_progress)
     except ValueError as e:
@@ -143,6 +143,7 @@ def train(args):
     print(f"{spec.name} ({spec.encoding} labels, {spec.transform}) on {args.dataset}: "
           f"final loss {history.loss[-1]:.4f}, training accuracy {history.accuracy[-1]:.3f}")
     if args.out:
+        x, y = training.to_device("cpu", model, x, y)  # plots and the saved model are host-side
         out = _out_dir(args.out)
         paths = [plots.loss_curves({spec.name: history.loss}, os.path.join(out, "loss_curve.png"))]
         if x.shape[1] == 2:

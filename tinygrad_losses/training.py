@@ -79,7 +79,7 @@ def encode_labels(y, num_classes, encoding):
     if encoding == "index_list":  # multilabel_margin_loss: the class first, then -1 padding
         pad = np.full((y.shape[0], num_classes), -1, dtype=np.int64)
         pad[:, 0] = y.numpy()
-        return tl.tensor(pad)
+        return tl.tensor(pad, device=y.device)
     raise ValueError(f"unknown label encoding {encoding!r}")
 
 
@@ -107,7 +107,7 @@ class LossSpec:
     def __call__(self, logits, y):
         target = encode_labels(y, logits.shape[1], self.encoding)
         if self.transform == "identity_head":
-            eye = tl.eye(logits.shape[1], dtype=logits.dtype)
+            eye = tl.eye(logits.shape[1], dtype=logits.dtype, device=logits.device)
             return self.function(logits, eye, target, **self.options)
         return self.function(transform_output(logits, self.transform), target, **self.options)
 
@@ -198,6 +198,12 @@ def fit(model, x, y, loss, optimizer, epochs, batch_size=None, seed=0, show_prog
         history.loss.append(total / count)
         history.accuracy.append(accuracy(model, x, y))
     return history
+
+
+def to_device(device, model, *tensors):
+    """Move ``model`` (its parameters, in place) and ``tensors`` to ``device``; returns the moved tensors."""
+    model.to(device)
+    return tuple(t.to(device) for t in tensors)
 
 
 def load_classification(name, seed=0):

@@ -1,6 +1,7 @@
 """The fused fast path of ``cross_entropy`` for class-index targets: one graph node, one kernel.
 
-``FusedCrossEntropy`` runs ``kernels/cross_entropy_cpu.cross_entropy_fused``, which reads each row
+``FusedCrossEntropy`` runs the backend's ``cross_entropy_fused`` (``kernels/cross_entropy_cpu.py``,
+``kernels/cuda_cross_entropy.py`` on "cuda"), which reads each row
 of logits once and returns the loss and d loss / d logits together (online max and sum, one
 exponential per logit). The composed ``cross_entropy`` in ``classification.py`` stays the
 reference; importing this module installs the fast path there.
@@ -51,11 +52,6 @@ class enabled:
         set_enabled(self.prev)
 
 
-def _kernel():
-    from kernels.cross_entropy_cpu import cross_entropy_fused  # imports numba on first use
-    return cross_entropy_fused
-
-
 def composed_grad(x, target, weight, ignore_index, label_smoothing, scale):
     """d loss / d x for (N, C) logits, from Tensor ops (differentiable), upstream gradient 1 per row:
 
@@ -73,12 +69,12 @@ def composed_grad(x, target, weight, ignore_index, label_smoothing, scale):
     w = np.ones(n_classes, x.dtype) if weight is None else np.asarray(weight, x.dtype)
     w_y = np.where(kept_np, w[safe], 0).astype(x.dtype)
     p = x.softmax(1)
-    a = Tensor(((1 - eps) * w_y + (eps / n_classes) * w.sum() * kept_np) * scale, dtype=x.dtype)
-    kw = Tensor(np.outer(kept_np * (eps / n_classes) * scale, w).astype(x.dtype))
-    ky = Tensor((onehot * ((1 - eps) * w_y * scale)[:, None]).astype(x.dtype))
+    a = Tensor(((1 - eps) * w_y + (eps / n_classes) * w.sum() * kept_np) * scale, dtype=x.dtype, device=x.device)
+    kw = Tensor(np.outer(kept_np * (eps / n_classes) * scale, w).astype(x.dtype), device=x.device)
+    ky = Tensor((onehot * ((1 - eps) * w_y * scale)[:, None]).astype(x.dtype), device=x.device)
     g = p * a.unsqueeze(1) - kw - ky
     # torch's log_softmax backward on an ignored row is 0 - p·0: 0, or nan where p is nan
-    return where(Tensor(kept_np[:, None]), g, p * 0)
+    return where(Tensor(kept_np[:, None], device=x.device), g, p * 0)
 
 
 class FusedCrossEntropy(Function):
@@ -94,7 +90,8 @@ class FusedCrossEntropy(Function):
     def forward(self, B, x, target=None, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean"):
         self.target, self.weight = target, weight
         self.ignore_index, self.label_smoothing, self.reduction = ignore_index, label_smoothing, reduction
-        loss, self.grad = _kernel()(x, target, weight, ignore_index, label_smoothing, reduction, check_targets=False)
+        loss, self.grad = B.cross_entropy_fused(x, target, weight, ignore_index, label_smoothing, reduction,
+                                                check_targets=False)
         return loss
 
     def options(self):
@@ -116,13 +113,13 @@ class FusedCrossEntropy(Function):
             return gx * (g.unsqueeze(1) if self.reduction == "none" else g)
         grad = self.grad
         if grad is None:  # handed over by an earlier backward (retain_graph=True): recompute
-            grad = _kernel()(x._data, self.target, self.weight, self.ignore_index, self.label_smoothing,
-                             self.reduction)[1]
+            grad = x._backend.cross_entropy_fused(x._data, self.target, self.weight, self.ignore_index,
+                                                  self.label_smoothing, self.reduction)[1]
         self.grad = None
         gd = g._data
         if self.reduction == "none":
             grad *= gd[:, None]
-        elif gd != 1:
+        elif x.device != "cpu" or gd != 1:  # (a device array has no truth value: always scale)
             grad *= gd
         return Tensor._make(grad, x.device, False)
 
@@ -130,7 +127,7 @@ class FusedCrossEntropy(Function):
 def fused_class_index_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing):
     """The hook ``classification.cross_entropy`` calls with validated arguments: the fused loss,
     or None (composed path) when switched off or for dtypes the kernel does not take."""
-    if not _enabled or input.dtype not in (dtypes.float32, dtypes.float64) or input.device != "cpu":
+    if not _enabled or input.dtype not in (dtypes.float32, dtypes.float64):
         return None
     n_classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
     if input.ndim == 1:

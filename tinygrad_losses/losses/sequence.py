@@ -1,6 +1,7 @@
 """Sequence losses: ctc_loss (Connectionist Temporal Classification), torch 2.13's semantics.
 
-The alpha/beta recursions run in a numba kernel (``kernels/ctc.py``, parallel over the batch);
+The alpha/beta recursions run in the backend's kernel (``kernels/ctc.py``, numba, parallel over the
+batch; ``kernels/cuda_ctc.py`` for log_probs on "cuda");
 ``CTCLoss`` is the graph node around it. Reductions are composed from Tensor ops on its
 per-sample output.
 """
@@ -12,11 +13,6 @@ from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses._torch_common import tensor_arg
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor
-
-
-def _ctc():
-    from kernels import ctc  # the kernel module imports numba lazily, on the first call
-    return ctc
 
 
 class CTCLoss(Function):
@@ -31,13 +27,12 @@ class CTCLoss(Function):
 
     def forward(self, B, lp, targets=None, input_lengths=None, target_lengths=None, blank=0,
                 zero_infinity=False, need_grad=True):
-        ctc = _ctc()
-        if need_grad:
-            nll, self.grad = ctc.ctc_loss_forward_backward(lp, targets, input_lengths, target_lengths, blank,
-                                                           zero_infinity)
+        if need_grad:  # the backend's kernel: kernels/ctc.py (numba, imported on first call) or kernels/cuda_ctc.py
+            nll, self.grad = B.ctc_loss_forward_backward(lp, targets, input_lengths, target_lengths, blank,
+                                                         zero_infinity)
         else:
-            nll, self.grad = ctc.ctc_loss_forward(lp, targets, input_lengths, target_lengths, blank,
-                                                  zero_infinity), None
+            nll, self.grad = B.ctc_loss_forward(lp, targets, input_lengths, target_lengths, blank,
+                                                zero_infinity), None
         return nll
 
     def backward(self, g):
@@ -112,7 +107,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
                         zero_infinity=bool(zero_infinity), need_grad=need_grad)
     if reduction == "mean":
         lengths = np.maximum(np.asarray(tl_, np.int64).reshape(nll.shape), 1).astype(nll.dtype)
-        return reduce(nll / Tensor(lengths), "mean")
+        return reduce(nll / Tensor(lengths, device=nll.device), "mean")
     return reduce(nll, reduction)
 
 
