@@ -649,8 +649,8 @@ class Tensor:
         s, e = self._dim(start_dim), self._dim(end_dim)
         if s > e:
             raise RuntimeError("flatten: start_dim cannot come after end_dim")
-        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:]) if self.numel() else \
-            self.reshape(self.shape[:s] + (builtins.int(np.prod(self.shape[s:e + 1])),) + self.shape[e + 1:])
+        merged = builtins.int(np.prod(self.shape[s:e + 1]))  # not -1: that is ambiguous for empty tensors
+        return self.reshape(self.shape[:s] + (merged,) + self.shape[e + 1:])
 
     def squeeze(self, dim=None):
         if dim is None:
@@ -680,10 +680,10 @@ class Tensor:
         return _ops.Permute.apply(self, axes=axes)
 
     def transpose(self, dim0, dim1):
-        axes = list(range(self.ndim))
         d0, d1 = self._dim(dim0), self._dim(dim1)
-        if self.ndim < 2 and self.ndim == 0:
+        if self.ndim == 0:
             return self
+        axes = list(range(self.ndim))
         axes[d0], axes[d1] = axes[d1], axes[d0]
         return self.permute(*axes)
 

@@ -5,9 +5,8 @@ backward nodes) on the hottest path of every MLP. The first-order backward works
 raw arrays; with create_graph=True it is composed from Tensor ops so that it can be
 differentiated again.
 """
-from tinygrad_losses import autograd
 from tinygrad_losses.autograd import Function
-from tinygrad_losses.tensor import Tensor
+from tinygrad_losses.ops.broadcast import first_order, wrap
 
 
 class Linear(Function):
@@ -20,7 +19,7 @@ class Linear(Function):
     def backward(self, g):
         x, w = self.parents[0], self.parents[1]
         b = self.parents[2] if len(self.parents) == 3 else None
-        if not autograd.is_grad_enabled():
+        if first_order():
             return _backward_arrays(g, x, w, b)
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
         x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
@@ -31,13 +30,13 @@ class Linear(Function):
 
 
 def _backward_arrays(g, x, w, b):
-    B, dev = g._backend, g.device
+    B = g._backend
     G, X = g._data, x._data
     G2 = G if G.ndim == 2 else B.reshape(G, (-1, G.shape[-1]))
     X2 = X if X.ndim == 2 else B.reshape(X, (-1, X.shape[-1]))
-    gx = Tensor._make(B.matmul(G, w._data), dev, False) if x.requires_grad else None
-    gw = Tensor._make(B.matmul(B.transpose(G2), X2), dev, False) if w.requires_grad else None
+    gx = wrap(B.matmul(G, w._data), g) if x.requires_grad else None
+    gw = wrap(B.matmul(B.transpose(G2), X2), g) if w.requires_grad else None
     if b is None:
         return gx, gw
-    gb = Tensor._make(B.sum(G2, 0, False), dev, False) if b.requires_grad else None
+    gb = wrap(B.sum(G2, 0, False), g) if b.requires_grad else None
     return gx, gw, gb

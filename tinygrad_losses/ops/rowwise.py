@@ -4,9 +4,8 @@ and speed (numba kernels, parallel over rows, in ``kernels/rowwise``).
 First-order backward calls the fused backward kernel; with create_graph=True it is
 composed from Tensor ops so that it can be differentiated again.
 """
-from tinygrad_losses import autograd
 from tinygrad_losses.autograd import Function
-from tinygrad_losses.tensor import Tensor
+from tinygrad_losses.ops.broadcast import first_order, wrap
 
 
 class LogSumExp(Function):
@@ -39,8 +38,8 @@ class Softmax(Function):
         return {"axis": self.axis}
 
     def backward(self, g):
-        if not autograd.is_grad_enabled():
-            return Tensor._make(g._backend.softmax_backward(g._data, self.out, self.axis), g.device, False)
+        if first_order():
+            return wrap(g._backend.softmax_backward(g._data, self.out, self.axis), g)
         y = self.output()
         return y * (g - (g * y).sum(self.axis, keepdim=True))
 
@@ -57,6 +56,6 @@ class LogSoftmax(Function):
         return {"axis": self.axis}
 
     def backward(self, g):
-        if not autograd.is_grad_enabled():
-            return Tensor._make(g._backend.log_softmax_backward(g._data, self.out, self.axis), g.device, False)
+        if first_order():
+            return wrap(g._backend.log_softmax_backward(g._data, self.out, self.axis), g)
         return g - self.output().exp() * g.sum(self.axis, keepdim=True)

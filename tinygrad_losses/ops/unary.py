@@ -3,7 +3,6 @@
 NOTE the gradient conventions follow torch at the kinks: abs'(0) = sign(0) = 0,
 relu'(0) = 0, clamp passes the gradient where min <= x <= max (boundaries included).
 """
-from tinygrad_losses import autograd
 from tinygrad_losses.autograd import Function
 from tinygrad_losses.ops.broadcast import first_order, wrap
 from tinygrad_losses.tensor import Tensor
