@@ -15,7 +15,7 @@ predecessors (3 exp + 1 log per cell, scalar libm calls). Here the shift is the 
 of the whole previous row: E(s) = exp(A_{t-1}(s) - M) is computed once per state and
 shared by the (up to) three successors, ``A_t(s) = log(E(s) + E(s-1) + [skip] E(s-2)) + M
 + lp``: the same value up to rounding, and every step is a loop over the row that LLVM
-vectorises (``vexp`` from kernels/vexp.py, ``_vlog`` below, ``maxnum``). When that sum is
+vectorises (``vexp``, ``vlog`` and ``maxnum`` from kernels/vexp.py). When that sum is
 below the smallest normal number (every predecessor is more than ~87 nats (float32) /
 ~708 nats (float64) below the row maximum), or nan, the cell is recomputed in torch's
 per-cell form (``_cell``), so no probability mass is lost to underflow, -inf stays exact
@@ -47,11 +47,9 @@ import math
 
 import numpy as np
 from numba import prange
-from numba.core import types
-from numba.extending import overload
 
 from kernels._jit import jit
-from kernels.vexp import maxnum, vexp
+from kernels.vexp import maxnum, vexp, vlog
 
 
 @jit(parallel=True)
@@ -178,7 +176,7 @@ def _sample(lp, n, targets, off, Tn, L, blank, need_grad, zero_infinity, neg, on
             v = (Eb[i + 2] + Eb[i + 1]) + sk[i] * Eb[i]
             Vw[i] = v
             bad += not v >= tiny
-            cw[i] = (_vlog(maxnum(v, tiny)) + M) + lw[i]
+            cw[i] = (vlog(maxnum(v, tiny)) + M) + lw[i]
         if bad:  # sum underflowed (far below the row maximum), or nan: torch's per-cell form
             for s in range(lo, hi + 1):
                 if not V[s] >= tiny:
@@ -254,7 +252,7 @@ def _sample(lp, n, targets, off, Tn, L, blank, need_grad, zero_infinity, neg, on
                 v = (Fb[i] + Fb[i + 1]) + sk[i] * Fb[i + 2]
                 Vw[i] = v
                 bad += not v >= tiny
-                bw[i] = (_vlog(maxnum(v, tiny)) + MB) + lw[i]
+                bw[i] = (vlog(maxnum(v, tiny)) + MB) + lw[i]
             if bad:  # torch's per-cell form
                 for s in range(lo, hi + 1):
                     if not V[s] >= tiny:
@@ -279,77 +277,3 @@ def _sample(lp, n, targets, off, Tn, L, blank, need_grad, zero_infinity, neg, on
         tmp = bnext
         bnext = bcur
         bcur = tmp
-
-
-# ---- log for the kernel's row-shifted sums: vectorisable, inputs normal, positive, finite ----
-# v = 2**e * m with m in [sqrt(1/2), sqrt(2)) (the exponent field is shifted so that mantissas
-# >= sqrt(2) carry into it); f = m - 1 (exact); with s = f / (2 + f), log(1 + f) = 2 atanh(s)
-# = f - s (f - R(s*s)), R(z) = sum_k 2 z**k / (2k + 1) (|s| <= 0.1716: 4 terms reach float32's
-# precision, 10 float64's); log(v) = e ln2 + log(1 + f), ln2 split in two so that e*LN2_HI is
-# exact. Max error measured: 0.92 ulp (float32), 1.13 ulp (float64). Only the ``contract``
-# flag (FMA), as kernels/vexp.py: no reassociation. error_model="numpy": python's
-# ZeroDivisionError check on the division (never zero here) would keep the loops scalar.
-_SQH32 = int(np.float32(math.sqrt(0.5)).view(np.int32))
-_OFF32 = np.int32(0x3F800000 - _SQH32)
-_SQH32 = np.int32(_SQH32)
-_MANT32 = np.int32(0x007FFFFF)
-_LN2_HI32 = np.float32(0.693359375)                   # 9 significant bits
-_LN2_LO32 = np.float32(-2.12194440e-4)                # ln2 - LN2_HI
-_R32 = tuple(np.float32(2.0 / (2 * k + 1)) for k in range(1, 5))
-_R32_1, _R32_2, _R32_3, _R32_4 = _R32
-_SQH64 = int(np.float64(math.sqrt(0.5)).view(np.int64))
-_OFF64 = np.int64(0x3FF0000000000000 - _SQH64)
-_SQH64 = np.int64(_SQH64)
-_MANT64 = np.int64(0x000FFFFFFFFFFFFF)
-_LN2_HI64 = 0.693145751953125                          # 20 significant bits
-_LN2_LO64 = 1.42860682030941723212e-06                 # ln2 - LN2_HI
-_R64 = tuple(2.0 / (2 * k + 1) for k in range(1, 11))
-_R64_1, _R64_2, _R64_3, _R64_4, _R64_5, _R64_6, _R64_7, _R64_8, _R64_9, _R64_10 = _R64
-
-
-@jit(fastmath={"contract"}, error_model="numpy")
-def _vlog32(v):
-    """log(v) for a normal, positive, finite float32 (branch-free, vectorisable)."""
-    ix = np.int32(np.float32(v).view(np.int32) + _OFF32)
-    e = np.float32((ix >> 23) - 127)
-    f = np.int32((ix & _MANT32) + _SQH32).view(np.float32) - np.float32(1.0)
-    s = f / (np.float32(2.0) + f)
-    z = s * s
-    r = _R32_4 * z + _R32_3
-    r = r * z + _R32_2
-    r = r * z + _R32_1
-    return e * _LN2_HI32 + ((f - s * (f - r * z)) + e * _LN2_LO32)
-
-
-@jit(fastmath={"contract"}, error_model="numpy")
-def _vlog64(v):
-    """log(v) for a normal, positive, finite float64 (branch-free, vectorisable)."""
-    ix = np.int64(np.float64(v).view(np.int64) + _OFF64)
-    e = np.float64((ix >> 52) - 1023)
-    f = np.int64((ix & _MANT64) + _SQH64).view(np.float64) - 1.0
-    s = f / (2.0 + f)
-    z = s * s
-    r = _R64_10 * z + _R64_9
-    r = r * z + _R64_8
-    r = r * z + _R64_7
-    r = r * z + _R64_6
-    r = r * z + _R64_5
-    r = r * z + _R64_4
-    r = r * z + _R64_3
-    r = r * z + _R64_2
-    r = r * z + _R64_1
-    return e * _LN2_HI64 + ((f - s * (f - r * z)) + e * _LN2_LO64)
-
-
-def _vlog(v):
-    """log(v); in numba code it resolves to ``_vlog32``/``_vlog64`` by the argument's type."""
-    return np.log(v)
-
-
-@overload(_vlog)
-def _vlog_overload(v):
-    if v == types.float32:
-        return lambda v: _vlog32(v)
-    if v == types.float64:
-        return lambda v: _vlog64(v)
-    return None

@@ -7,7 +7,7 @@ import pytest
 
 numba = pytest.importorskip("numba")
 
-from kernels.vexp import from_order_key, maxnum, order_key, vexp, vexp32, vexp64  # noqa: E402
+from kernels.vexp import from_order_key, maxnum, order_key, vexp, vexp32, vexp64, vlog  # noqa: E402
 
 
 @numba.njit
@@ -143,3 +143,20 @@ def test_loop_with_vexp_is_vectorised():
     packed = re.findall(r"\b(?:v?mulps|v?addps|vfmadd\w*ps)\s+[^\n]*%[xyz]mm", asm)
     assert len(packed) >= 8, "no packed float32 arithmetic: the vexp loop did not vectorise"
     assert not re.search(r"\bexpf\b", asm)
+
+
+@numba.njit
+def _apply_log(x, out):
+    for i in range(x.size):
+        out[i] = vlog(x[i])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_vlog_within_two_ulp_of_the_exact_log_for_normal_positive_inputs(dtype):
+    tiny, big = np.finfo(dtype).tiny, np.finfo(dtype).max
+    x = np.concatenate([np.geomspace(tiny, big / 16, 200001), np.linspace(0.5, 2.0, 100001)]).astype(dtype)
+    ours = np.empty_like(x)
+    _apply_log(x, ours)
+    exact = np.log(x.astype(np.longdouble))
+    err = np.abs(ours.astype(np.longdouble) - exact) / np.spacing(np.abs(exact).astype(dtype)).astype(np.longdouble)
+    assert np.nanmax(err) <= 2
