@@ -1,13 +1,14 @@
 """Tunables of the CPU kernels, one constant each, with how it was measured."""
 
-# Smallest x.size for which kernels/rowwise.py uses the numba kernels instead of numpy.
+# Smallest x.size for which the softmax family (kernels/rowwise.py) and the element-wise MLP
+# steps (relu, its backward, the bias add: kernels/cpu.py) use numba kernels instead of numpy.
 # `python benchmarks/bench_kernels_rowwise.py --threshold` (log_softmax float32, 2 cores): once
 # loaded, numba is faster at every size (16 elements: numpy 8.0 us, numba 2.9 us; 1000: 9.1 vs
 # 3.3; 4000: 13.1 vs 3.8; 16000: 25.6 vs 6.1). Loading is the cost: the first call in a process
 # takes 0.27 s (import numba, threads, cached kernels; seconds more per kernel and dtype when the
 # cache is cold). Below 4096 elements a call saves under 10 us, so tiny programs (tests, toy
 # models) stay on numpy and never pay it; from 4096 on the saving repays it within ~30000 calls.
-ROWWISE_NUMBA_MIN_SIZE = 4096
+NUMBA_MIN_SIZE = 4096
 
 # Logits per block of the fused cross-entropy's online max: the block is read twice (max, then
 # exp), so it should stay in L1 (1024 float32 = 4 KiB); each block costs ~100 ns of calls and loop
@@ -21,6 +22,10 @@ CE_BLOCK = 1024
 # With the other core busy a (300, 3) call took 7.8 ms in parallel (the region waits for a
 # descheduled thread): small jobs stay serial, where a busy machine cannot stall them.
 CE_PARALLEL_MIN_SIZE = 16384
+
+# Most classes for which the serial fused cross-entropy takes the exponentials of all rows in one
+# flat loop (kernels/cross_entropy_cpu._cross_entropy_rows_narrow) instead of row by row.
+CE_NARROW_MAX_CLASSES = 16
 
 # CUDA backend: threads per block of the 1-D kernels (a power of two: the reductions halve it),
 # and the matmul tile edge (TILE x TILE threads per block). The simulator runs one Python thread

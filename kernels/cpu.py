@@ -7,6 +7,9 @@ provides the same names with the same meaning on its own arrays. Arrays in, arra
 import numpy as np
 
 from kernels import rowwise
+from kernels.config import NUMBA_MIN_SIZE
+
+_NUMBA_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 # ---- moving data --------------------------------------------------------------------------
 name = "cpu"
@@ -78,13 +81,52 @@ def sigmoid(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
+def _numba_sized(a, b=None):
+    """Hand a (and b) to a numba kernel? float32/float64, C-contiguous, one dtype, a big enough.
+    (This module's ``all``, ``max`` and ``sum`` are backend functions, not the builtins.)"""
+    return (a.dtype in _NUMBA_DTYPES and a.size >= NUMBA_MIN_SIZE and a.size > 0 and a.flags.c_contiguous
+            and (b is None or (b.dtype == a.dtype and b.flags.c_contiguous)))
+
+
+def _elementwise():
+    from kernels import elementwise_cpu
+    return elementwise_cpu
+
+
 def relu(x):
+    if _numba_sized(x):
+        out = np.empty_like(x)
+        _elementwise().relu(x.reshape(-1), out.reshape(-1))
+        return out
     return np.maximum(x, 0).astype(x.dtype, copy=False)
 
 
 def relu_backward(g, out):
-    """g where out > 0, else 0 (relu'(0) = 0)."""
-    return np.multiply(g, out > 0, dtype=g.dtype)
+    """0 where out <= 0, else g (relu'(0) = 0; as torch, a nan output passes its gradient)."""
+    if g.shape == out.shape and _numba_sized(g, out):
+        grad_in = np.empty_like(g)
+        _elementwise().relu_backward(g.reshape(-1), out.reshape(-1), grad_in.reshape(-1))
+        return grad_in
+    return np.where(out <= 0, g.dtype.type(0), g)
+
+
+def linear(x, w, b=None):
+    """x @ wᵀ (+ b): the bias is added in place into the product."""
+    out = np.matmul(x, w.T)
+    if b is None:
+        return out
+    if out.ndim == 2 and b.ndim == 1 and _numba_sized(out, b):
+        _elementwise().add_rows_inplace(out, b)
+        return out
+    return np.add(out, b, out=out) if b.dtype == out.dtype else np.add(out, b)
+
+
+def sum_rows(x):
+    """Sum of a 2-D array over its rows (axis 0): a bias gradient. A matrix-vector product with a
+    vector of ones for floats (BLAS: 4x faster than numpy's sum over axis 0 at (300, 100))."""
+    if x.dtype in _NUMBA_DTYPES:
+        return np.ones(x.shape[0], x.dtype) @ x
+    return np.sum(x, axis=0)
 
 
 # ---- reductions ----------------------------------------------------------------------------

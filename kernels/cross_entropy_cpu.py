@@ -27,8 +27,9 @@ import numpy as np
 from numba import prange
 
 from kernels._jit import jit
-from kernels.config import CE_BLOCK, CE_PARALLEL_MIN_SIZE
+from kernels.config import CE_BLOCK, CE_NARROW_MAX_CLASSES, CE_PARALLEL_MIN_SIZE
 from kernels.rowwise_cpu import _max, _store_exp, _u
+from kernels.vexp import vexp
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -62,15 +63,16 @@ def _cross_entropy_row(n, x, target, w, has_weight, ignore_index, keep, smooth, 
     n_blocks = block_max.shape[1]
     block = -(-n_cls // n_blocks)
     zero = x.dtype.type(0)
-    one = x.dtype.type(1)
     # ---- the one pass over the logits: running max m, s = sum exp(x - m) ----
-    m = x[n, 0]
+    m = zero
     s = zero
     for b in range(n_blocks):
         j0 = b * block
         j1 = min(j0 + block, n_cls)
         m_block = _max(x, n, j0, j1)
-        if m_block > m:
+        if b == 0:
+            m = m_block
+        elif m_block > m:
             s *= math.exp(m - m_block)
             m = m_block
         block_max[n, b] = m
@@ -81,6 +83,18 @@ def _cross_entropy_row(n, x, target, w, has_weight, ignore_index, keep, smooth, 
                 s += e
         else:
             s += _store_exp(x, n, j0, j1, m, grad)
+    _finish_row(n, x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad, block_max, m, s)
+
+
+@jit(inline="always", error_model="numpy")
+def _finish_row(n, x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad, block_max, m, s):
+    """Row n's loss, and its gradient from the exponentials stored in grad (block b holds exp(x - block_max[n, b])),
+    given the row max m and s = sum exp(x - m)."""
+    n_cls = x.shape[1]
+    n_blocks = block_max.shape[1]
+    block = -(-n_cls // n_blocks)
+    zero = x.dtype.type(0)
+    one = x.dtype.type(1)
     log_s = math.log(s)
     inv_s = one / s
     # ---- loss of the row; the gradient is a * p - k * w (k * 1 without weights), then the target entry ----
@@ -133,8 +147,49 @@ def _cross_entropy_rows_serial(x, target, w, has_weight, ignore_index, keep, smo
                            block_max)
 
 
-def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean",
-                        check_targets=True):
+@jit(error_model="numpy")
+def _cross_entropy_rows_narrow(x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad,
+                               block_max):
+    """The serial driver for rows of a few classes (one block each), where per-row work would dominate:
+    the exponentials of all rows are taken in one flat loop over the gradient buffer, which LLVM
+    vectorises (a loop over one short row stays scalar). Same values as ``_cross_entropy_row``."""
+    n_rows, n_cls = x.shape
+    for n in range(_u(n_rows)):
+        m = _max(x, n, 0, n_cls)
+        block_max[n, 0] = m
+        if m == -np.inf:                        # all -inf (or nan): exp(x) gives 0 (or keeps the nan)
+            for j in range(_u(n_cls)):
+                grad[n, j] = x[n, j]
+        else:
+            for j in range(_u(n_cls)):
+                grad[n, j] = x[n, j] - m
+    flat = grad.reshape(-1)
+    for i in range(_u(flat.size)):
+        flat[i] = vexp(flat[i])
+    zero = x.dtype.type(0)
+    for n in range(n_rows):
+        s = zero
+        for j in range(_u(n_cls)):
+            s += grad[_u(n), j]
+        _finish_row(n, x, target, w, has_weight, ignore_index, keep, smooth, w_sum, scale, loss, grad, block_max,
+                    block_max[n, 0], s)
+
+
+@jit()
+def _check_targets(target, w, has_weight, ignore_index, n_cls):
+    """(the first row whose target is out of range and not ignore_index, else -1; the 'mean'
+    denominator: sum of w[y] over the rows not ignored, their count without weights)."""
+    denom = 0.0
+    for n in range(target.shape[0]):
+        y = target[n]
+        if y != ignore_index:
+            if y < 0 or y >= n_cls:
+                return n, denom
+            denom += np.float64(w[y]) if has_weight else 1.0
+    return -1, denom
+
+
+def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean"):
     """Cross-entropy of (N, C) logits with class-index targets, and its gradient, in one pass.
 
     Args:
@@ -152,8 +207,7 @@ def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_sm
         row n by its upstream gradient g[n].
 
     Raises:
-        IndexError: a target outside [0, C) that is not ``ignore_index`` (skipped with
-        ``check_targets=False``, for callers that validated them already).
+        IndexError: a target outside [0, C) that is not ``ignore_index``.
     """
     logits = np.ascontiguousarray(logits)
     if logits.ndim != 2 or logits.dtype not in (np.float32, np.float64):
@@ -168,34 +222,31 @@ def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_sm
     target = np.ascontiguousarray(target).astype(np.int64, copy=False)
     if target.shape != (n_rows,):
         raise ValueError(f"cross_entropy_fused: expected target of shape ({n_rows},), got {target.shape}")
-    kept = target != ignore_index
-    bad = kept & ((target < 0) | (target >= n_cls)) if check_targets else None
-    if check_targets and bad.any():
-        raise IndexError(f"cross_entropy_fused: target {target[bad][0]} is out of bounds "
-                         f"(expected 0 <= target < {n_cls}, or ignore_index={ignore_index})")
     has_weight = weight is not None
     w = np.ascontiguousarray(weight, dtype=dtype) if has_weight else np.empty(0, dtype)
     if has_weight and w.shape != (n_cls,):
         raise ValueError(f"cross_entropy_fused: expected weight of shape ({n_cls},), got {w.shape}")
     eps = max(float(label_smoothing), 0.0)
-
-    if reduction == "mean":
-        denom = float(np.sum(w[target[kept]], dtype=np.float64)) if has_weight else float(np.count_nonzero(kept))
-        scale = 1.0 / denom if denom != 0 else math.inf
-    else:
-        scale = 1.0
+    bad, denom = _check_targets(target, w, has_weight, ignore_index, n_cls)
+    if bad >= 0:
+        raise IndexError(f"cross_entropy_fused: target {target[bad]} is out of bounds "
+                         f"(expected 0 <= target < {n_cls}, or ignore_index={ignore_index})")
+    scale = (1.0 / denom if denom != 0 else math.inf) if reduction == "mean" else 1.0
     loss = np.empty(n_rows, dtype)
     grad = np.empty_like(logits)
     block_max = np.empty((n_rows, -(-n_cls // CE_BLOCK)), dtype)   # CE_BLOCK is not compiled in: cached kernels stay valid
     w_sum = float(np.sum(w, dtype=np.float64)) if has_weight else float(n_cls)
     f = dtype.type
-    rows = _cross_entropy_rows_parallel if logits.size >= CE_PARALLEL_MIN_SIZE else _cross_entropy_rows_serial
+    if logits.size >= CE_PARALLEL_MIN_SIZE:
+        rows = _cross_entropy_rows_parallel
+    else:
+        narrow = n_cls <= min(CE_NARROW_MAX_CLASSES, CE_BLOCK)   # (one block per row)
+        rows = _cross_entropy_rows_narrow if narrow else _cross_entropy_rows_serial
     rows(logits, target, w, has_weight, ignore_index, f(1 - eps), f(eps / n_cls), f(w_sum), f(scale), loss, grad,
          block_max)
     if reduction == "none":
         return loss, grad
-    total = np.sum(loss, dtype=np.float64)
+    total = float(np.add.reduce(loss, dtype=np.float64))   # np.sum's pairwise sum, without its wrapper
     if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total = np.float64(total) / denom
+        total = total / denom if denom != 0 else math.nan   # all ignored: 0/0, nan as in torch
     return np.asarray(total, dtype=dtype), grad

@@ -172,8 +172,8 @@ def relu(x):
 
 
 def relu_backward(g, out):
-    """g where out > 0, else 0 (relu'(0) = 0)."""
-    return where(greater(out, scalar(0, out.dtype)), g, scalar(0, g.dtype))
+    """0 where out <= 0, else g (relu'(0) = 0; as torch, a nan output passes its gradient)."""
+    return where(less_equal(out, scalar(0, out.dtype)), scalar(0, g.dtype), g)
 
 
 def softplus(z):
@@ -367,6 +367,17 @@ def matmul(a, b):
             mm.matmul_kernel(dtype, t)[grid, (t, t)](a3.buf, b3.buf, out.buf, M, K, N)
     shape = batch + ((M,) if not va else ()) + ((N,) if not vb else ())
     return reshape(out, shape)
+
+
+def linear(x, w, b=None):
+    """x @ wᵀ (+ b)."""
+    out = matmul(x, transpose(w))
+    return out if b is None else add(out, b)
+
+
+def sum_rows(x):
+    """Sum of a 2-D array over its rows (axis 0)."""
+    return sum(x, 0, False)
 
 
 def reshape(x, shape):

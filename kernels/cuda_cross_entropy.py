@@ -122,11 +122,10 @@ def _row_kernel(dtype, threads):
     return kernel
 
 
-def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean",
-                        check_targets=True):
+def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean"):
     """``kernels.cross_entropy_cpu.cross_entropy_fused`` on CUDA: (N, C) CudaArray logits -> (loss, grad) CudaArrays.
 
-    ``target`` and ``weight`` may be host arrays (the engine validated them on the host) or CudaArrays;
+    ``target`` and ``weight`` may be host arrays or CudaArrays; targets are validated on the host, and
     the 'mean' denominator is computed on the host from them (torch does the same sum).
     """
     from kernels import cuda as G
@@ -143,11 +142,10 @@ def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_sm
     if t_host.shape != (n_rows,):
         raise ValueError(f"cross_entropy_fused: expected target of shape ({n_rows},), got {t_host.shape}")
     kept = t_host != ignore_index
-    if check_targets:
-        bad = kept & ((t_host < 0) | (t_host >= n_cls))
-        if bad.any():
-            raise IndexError(f"cross_entropy_fused: target {t_host[bad][0]} is out of bounds "
-                             f"(expected 0 <= target < {n_cls}, or ignore_index={ignore_index})")
+    bad = kept & ((t_host < 0) | (t_host >= n_cls))
+    if bad.any():
+        raise IndexError(f"cross_entropy_fused: target {t_host[bad][0]} is out of bounds "
+                         f"(expected 0 <= target < {n_cls}, or ignore_index={ignore_index})")
     has_weight = weight is not None
     w_host = None
     if has_weight:

@@ -1,7 +1,7 @@
 """Row-wise softmax family along any axis: logsumexp, softmax, log_softmax and their backwards.
 
 numpy reference versions; float32/float64 inputs of at least
-``config.ROWWISE_NUMBA_MIN_SIZE`` elements go to the numba kernels in
+``config.NUMBA_MIN_SIZE`` elements go to the numba kernels in
 ``kernels/rowwise_cpu.py`` (imported on first use, so importing this module
 does not import numba).
 
@@ -18,14 +18,14 @@ try:
 except ImportError:  # numpy < 2
     from numpy.core.multiarray import normalize_axis_index
 
-from kernels.config import ROWWISE_NUMBA_MIN_SIZE
+from kernels.config import NUMBA_MIN_SIZE
 
 _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _fast(x):
     """Use the numba kernels? float32/float64, non-empty and big enough."""
-    return x.dtype in _FAST_DTYPES and x.size >= max(ROWWISE_NUMBA_MIN_SIZE, 1)
+    return x.dtype in _FAST_DTYPES and x.size >= max(NUMBA_MIN_SIZE, 1)
 
 
 def _cpu():

@@ -11,10 +11,15 @@ from kernels.cross_entropy_cpu import cross_entropy_fused  # noqa: E402
 TOL = {np.float32: 1e-5, np.float64: 1e-10}
 
 
-@pytest.fixture(params=["block64", "default_block"])
-def block(request, monkeypatch):
-    """Rows of several online-max blocks (64 logits), or the configured block (one block per row here)."""
-    if request.param == "block64":
+@pytest.fixture(params=["narrow", "serial", "serial_block64", "parallel_block64"])
+def driver(request, monkeypatch):
+    """Each driver of the kernel: the narrow one (all rows' exponentials in one loop; forced here for
+    every class count that fits one block), the row-by-row serial one, and the parallel one; the
+    last two also with rows of several online-max blocks (64 logits)."""
+    narrow = request.param == "narrow"
+    monkeypatch.setattr(cross_entropy_cpu, "CE_NARROW_MAX_CLASSES", 1 << 62 if narrow else 0)
+    monkeypatch.setattr(cross_entropy_cpu, "CE_PARALLEL_MIN_SIZE", 0 if request.param.startswith("parallel") else 1 << 62)
+    if request.param.endswith("block64"):
         monkeypatch.setattr(cross_entropy_cpu, "CE_BLOCK", 64)
 
 
@@ -85,7 +90,7 @@ OPTIONS = list(itertools.product(["mean", "sum", "none"], [False, True], [0.0, 0
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("reduction,weighted,smoothing,ignore", OPTIONS)
-def test_matches_torch_for_every_option(block, reduction, weighted, smoothing, ignore, dtype):
+def test_matches_torch_for_every_option(driver, reduction, weighted, smoothing, ignore, dtype):
     x, t, w = _problem(37, 150, dtype, ignore=ignore)      # 150 classes: two full blocks and a remainder
     kw = dict(reduction=reduction, label_smoothing=smoothing, weight=w if weighted else None)
     _check(x, t, torch_cross_entropy, **kw)
@@ -119,14 +124,14 @@ def test_worked_examples_of_losses_md(dtype):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n,c", [(1, 1), (5, 1), (1, 7), (3, 64), (4, 65), (2, 1000)])
-def test_shapes(block, n, c, dtype):
+def test_shapes(driver, n, c, dtype):
     x, t, w = _problem(n, c, dtype, seed=n * c, ignore="none")
     for kw in (dict(), dict(weight=w, label_smoothing=0.3, reduction="sum"), dict(reduction="none")):
         _check(x, t, torch_cross_entropy, **kw)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_extreme_and_special_logits_match_torch(block, dtype):
+def test_extreme_and_special_logits_match_torch(driver, dtype):
     c = 150
     x, t, w = _problem(16, c, dtype, seed=5, ignore="none")
     x[0, :] = np.where(np.arange(c) % 2, 1e4, -1e4)       # extreme logits

@@ -24,7 +24,7 @@ def path(request, monkeypatch):
     """Route every call through one path: threshold above everything, or 0."""
     if request.param == "numba":
         pytest.importorskip("numba")
-    monkeypatch.setattr(rowwise, "ROWWISE_NUMBA_MIN_SIZE", 0 if request.param == "numba" else 1 << 62)
+    monkeypatch.setattr(rowwise, "NUMBA_MIN_SIZE", 0 if request.param == "numba" else 1 << 62)
     return request.param
 
 
@@ -162,7 +162,7 @@ def test_numba_path_matches_numpy_path(monkeypatch, dtype):
         x, g = _inputs(shape, dtype, seed=int(rng.integers(1 << 30)))
         res = {}
         for threshold in (1 << 62, 0):
-            monkeypatch.setattr(rowwise, "ROWWISE_NUMBA_MIN_SIZE", threshold)
+            monkeypatch.setattr(rowwise, "NUMBA_MIN_SIZE", threshold)
             y = rowwise.log_softmax(x, axis)
             s = rowwise.softmax(x, axis)
             res[threshold] = (rowwise.logsumexp(x, axis), y, s, rowwise.log_softmax_backward(g, y, axis),
@@ -197,7 +197,7 @@ def test_big_inputs_take_the_numba_path_and_small_ones_do_not(monkeypatch):
     calls = []
     real = rowwise_cpu.log_softmax
     monkeypatch.setattr(rowwise_cpu, "log_softmax", lambda x, axis: calls.append(x.size) or real(x, axis))
-    n = config.ROWWISE_NUMBA_MIN_SIZE
+    n = config.NUMBA_MIN_SIZE
     rowwise.log_softmax(np.zeros(n, np.float32), 0)
     rowwise.log_softmax(np.zeros(n - 1, np.float32), 0)
     rowwise.log_softmax(np.zeros(n, np.float16), 0)           # not a kernel dtype

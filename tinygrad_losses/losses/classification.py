@@ -57,10 +57,10 @@ def _check_class_target(fn, input, target):
         expected = (input.shape[0],) + tuple(input.shape[2:])
         if input.ndim > 2 and tuple(target.shape) != expected:
             raise RuntimeError(f"{fn}: Expected target size {list(expected)}, got {list(target.shape)}")
-    return target.long()
+    return target if target.dtype == dtypes.int64 else target.long()
 
 
-def _check_target_values(fn, target, ignore_index, n_classes):
+def check_target_values(fn, target, ignore_index, n_classes):
     t = target.numpy()
     if t.size == 0 or (t.min() >= 0 and t.max() < n_classes):  # the common case, in two reductions
         return
@@ -148,11 +148,11 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     n_classes = input.shape[_class_dim(input)]
     if weight is not None:
         constant_arg(fn, "weight", _check_weight(fn, weight, input, n_classes))
-    _check_target_values(fn, target, ignore_index, n_classes)
-    if fused_class_index_cross_entropy is not None:
+    if fused_class_index_cross_entropy is not None:  # (its kernel checks the target values)
         out = fused_class_index_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
         if out is not None:
             return out
+    check_target_values(fn, target, ignore_index, n_classes)
     logp = input.log_softmax(_class_dim(input))  # cross-entropy = nll_loss(log_softmax(x))
     return _class_index_loss(logp, target, weight, ignore_index, reduction, label_smoothing)
 
@@ -186,7 +186,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     n_classes = input.shape[_class_dim(input)]
     if weight is not None:
         constant_arg(fn, "weight", _check_weight(fn, weight, input, n_classes))
-    _check_target_values(fn, target, ignore_index, n_classes)
+    check_target_values(fn, target, ignore_index, n_classes)
     return _class_index_loss(input, target, weight, ignore_index, reduction)
 
 

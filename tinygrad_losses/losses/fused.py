@@ -90,8 +90,7 @@ class FusedCrossEntropy(Function):
     def forward(self, B, x, target=None, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean"):
         self.target, self.weight = target, weight
         self.ignore_index, self.label_smoothing, self.reduction = ignore_index, label_smoothing, reduction
-        loss, self.grad = B.cross_entropy_fused(x, target, weight, ignore_index, label_smoothing, reduction,
-                                                check_targets=False)
+        loss, self.grad = B.cross_entropy_fused(x, target, weight, ignore_index, label_smoothing, reduction)
         return loss
 
     def options(self):
@@ -138,8 +137,12 @@ def fused_class_index_cross_entropy(input, target, weight, ignore_index, reducti
         x2 = input.permute(0, *range(2, input.ndim), 1).reshape(-1, n_classes)
     t = np.ascontiguousarray(target.numpy(), dtype=np.int64).reshape(-1)
     w = None if weight is None else weight.numpy()
-    loss = FusedCrossEntropy.apply(x2, target=t, weight=w, ignore_index=int(ignore_index),
-                                   label_smoothing=float(label_smoothing), reduction=reduction)
+    try:
+        loss = FusedCrossEntropy.apply(x2, target=t, weight=w, ignore_index=int(ignore_index),
+                                       label_smoothing=float(label_smoothing), reduction=reduction)
+    except IndexError:  # the kernel found a target out of range: report it as the composed path does
+        classification.check_target_values("cross_entropy", target, ignore_index, n_classes)
+        raise
     if reduction == "none":
         loss = loss.reshape(target.shape if input.ndim >= 2 else ())
     return loss

@@ -230,7 +230,7 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
     t = classification._check_class_target(fn, like, target)
     if weight is not None:
         constant_arg(fn, "weight", classification._check_weight(fn, weight, input, n_classes))
-    classification._check_target_values(fn, t, ii, n_classes)
+    classification.check_target_values(fn, t, ii, n_classes)
     x2 = input if input.ndim == 2 else input.reshape(1, -1)
     t_np = np.ascontiguousarray(t.numpy(), dtype=np.int64).reshape(-1)
     w_np = None if weight is None else weight.numpy()

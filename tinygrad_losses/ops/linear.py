@@ -13,8 +13,7 @@ class Linear(Function):
     """x (*, in), weight (out, in), optional bias (out,) -> (*, out)."""
 
     def forward(self, B, x, w, b=None):
-        out = B.matmul(x, B.transpose(w))
-        return out if b is None else B.add(out, b)
+        return B.linear(x, w, b)
 
     def backward(self, g):
         x, w = self.parents[0], self.parents[1]
@@ -38,5 +37,5 @@ def _backward_arrays(g, x, w, b):
     gw = wrap(B.matmul(B.transpose(G2), X2), g) if w.requires_grad else None
     if b is None:
         return gx, gw
-    gb = wrap(B.sum(G2, 0, False), g) if b.requires_grad else None
+    gb = wrap(B.sum_rows(G2), g) if b.requires_grad else None
     return gx, gw, gb
