@@ -88,6 +88,17 @@ def test_same_tensor_as_both_operands():
     np.testing.assert_allclose(x.grad.numpy(), [6.0 + 2.0 + 0.0 + 0.0])
 
 
+def test_square_gradient_is_exactly_the_sum_of_both_operand_terms():
+    rng = np.random.default_rng(0)
+    x = tl.tensor(rng.standard_normal(50).astype(np.float32), requires_grad=True)
+    g = rng.standard_normal(50).astype(np.float32)
+    y = x * 1                                             # a non-leaf operand as well as a leaf
+    ((x * x) * tl.tensor(g)).sum().backward()
+    ((y * y) * tl.tensor(g)).sum().backward()
+    term = g * x.numpy()
+    np.testing.assert_array_equal(x.grad.numpy(), (term + term) + (term + term))
+
+
 def test_only_inputs_requiring_grad_get_gradients():
     a, b = f64([1.0, 2.0]), f64([3.0, 4.0], requires_grad=False)
     (a * b).sum().backward()

@@ -138,6 +138,7 @@ class Function:
     fused = False       # True for nodes computed by a fused kernel (graph pictures say so)
     scope = ()
     parents = None  # set while the node is alive; None once backward has freed it
+    retained = None  # a weak reference to the output whose .grad backward fills (Tensor.retain_grad)
 
     @classmethod
     def apply(cls, *inputs, **options):
@@ -212,19 +213,23 @@ _FREED = ("Trying to backward through the graph a second time (or to use it afte
 def _collect(root_fns):
     """Count, for every node reachable from the roots, how many reachable nodes feed it a gradient."""
     deps = {}
-    seen = set(root_fns)
+    roots = set(root_fns) if len(root_fns) > 1 else ()  # (one root is reachable from no other)
     stack = list(root_fns)
     while stack:
         fn = stack.pop()
-        if fn.parents is None:
+        parents = fn.parents
+        if parents is None:
             raise RuntimeError(_FREED)
-        for p in fn.parents:
+        for p in parents:
             pf = p.grad_fn
             if pf is not None:
-                deps[pf] = deps.get(pf, 0) + 1
-                if pf not in seen:
-                    seen.add(pf)
-                    stack.append(pf)
+                count = deps.get(pf)
+                if count is None:
+                    deps[pf] = 1
+                    if pf not in roots:
+                        stack.append(pf)
+                else:
+                    deps[pf] = count + 1
     return deps
 
 
@@ -274,7 +279,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
                     fn.out_grad = g.detach()
                 if wanted is not None and fn in wanted:
                     wanted[fn] = g
-                retained = fn.__dict__.get("retained")
+                retained = fn.retained
                 if retained is not None and retained() is not None:
                     retained().grad = g if create_graph else g.detach()
                 if fn.saves_inputs or fn.saves_output:
@@ -288,7 +293,8 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
             for i, (p, pg) in enumerate(zip(parents, in_grads)):
                 pf = p.grad_fn
                 if pg is not None and p.requires_grad:
-                    if pg._data.shape != p._data.shape or pg._data.dtype != p._data.dtype:
+                    pd, gd = p._data, pg._data
+                    if gd.shape != pd.shape or gd.dtype != pd.dtype:
                         pg = _match(fn, i, p, pg)
                     if pf is None:
                         _accumulate_leaf(leaf_grads, p, pg)

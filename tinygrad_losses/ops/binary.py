@@ -40,6 +40,8 @@ class Mul(Function):
         a, b = self.parents
         if first_order():
             mul = g._backend.multiply
+            if a is b:  # x * x: one product, doubled (exactly g*x + g*x), given to the first slot only
+                return sum_to_shape(wrap(mul(mul(g._data, a._data), 2), g), a.shape), None
             ga = sum_to_shape(wrap(mul(g._data, b._data), g), a.shape) if a.requires_grad else None
             gb = sum_to_shape(wrap(mul(g._data, a._data), g), b.shape) if b.requires_grad else None
             return ga, gb
