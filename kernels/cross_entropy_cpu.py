@@ -20,6 +20,11 @@ gradient buffer while the sum is rescaled by ``exp(m_old - m_new)`` whenever
 the max grows; the final pass over the (cache-resident) gradient row turns
 the stored values into probabilities with one factor per block. That is one
 exponential per logit plus one or two per block.
+
+Drivers: parallel over rows from ``CE_PARALLEL_MIN_SIZE`` logits; below it serial,
+row by row, or, for rows of at most ``CE_NARROW_MAX_CLASSES`` classes, with the
+exponentials of all rows in one flat loop (a loop over a short row stays scalar).
+A serial pass over the targets first checks them and sums the 'mean' denominator.
 """
 import math
 
