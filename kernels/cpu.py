@@ -178,6 +178,8 @@ def broadcast_to(x, shape):
         view.flags.writeable = False
         return view
     return np.broadcast_to(x, shape)
+
+
 concatenate = np.concatenate
 
 
