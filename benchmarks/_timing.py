@@ -1,6 +1,8 @@
 """Shared timing helpers for the benchmarks: medians of repeated runs after a warm-up."""
 import time
 
+import numpy as np
+
 
 def median_time(fn, repeat=7, number=1, warmup=1):
     """Median seconds per call of ``fn`` over ``repeat`` batches of ``number`` calls."""
@@ -14,6 +16,19 @@ def median_time(fn, repeat=7, number=1, warmup=1):
         times.append((time.perf_counter() - t0) / number)
     times.sort()
     return times[len(times) // 2]
+
+
+def alternate(runners, steps, blocks):
+    """Run each runner's ``step`` for steps/blocks steps in turn, ``blocks`` times; median seconds per step."""
+    per_block = max(steps // blocks, 1)
+    times = {name: [] for name in runners}
+    for _ in range(blocks):
+        for name, step in runners.items():
+            t0 = time.perf_counter()
+            for _ in range(per_block):
+                step()
+            times[name].append((time.perf_counter() - t0) / per_block)
+    return {name: float(np.median(t)) for name, t in times.items()}
 
 
 def try_import_torch():

@@ -1,7 +1,7 @@
 """CUDA benchmark: cross_entropy forward+backward on (32768, 4096) float32 and one spiral training step.
 
-Prints each time and its ratio to a device-to-device copy of the same bytes (the bandwidth floor),
-and to torch CUDA when torch with CUDA is installed. Needs a real GPU: under no GPU (or the
+Prints the cross-entropy's time as a ratio to a device-to-device copy of the same bytes (the
+bandwidth floor), and both times against torch CUDA when torch with CUDA is installed. Needs a real GPU: under no GPU (or the
 simulator, far too slow for these sizes) it exits with a message.
 
     python benchmarks/bench_cuda.py [--rows 32768 --classes 4096 --repeat 10]
@@ -39,6 +39,7 @@ def main():
         sys.exit("bench_cuda: no CUDA GPU found (numba.cuda.is_available() is False); install the 'cuda' "
                  "extra on a machine with an NVIDIA GPU to run it")
     import tinygrad_losses.functional as F
+    from tinygrad_losses import datasets
     import tinygrad_losses.nn as nn
     import tinygrad_losses.optim as optim
     from numba import cuda
@@ -62,9 +63,8 @@ def main():
     print(f"device-to-device copy of {logits.nbytes / 2**20:.0f} MiB: {floor * 1e3:.2f} ms")
     print(f"cross_entropy fwd+bwd ({n}, {c}) float32: {ours * 1e3:.2f} ms = {ours / floor:.1f}x the copy")
 
-    xs = rng.standard_normal((3000, 2)).astype(np.float32)
-    ys = rng.integers(0, 3, 3000)
-    sx, sy = tl.tensor(xs, device="cuda"), tl.tensor(ys, device="cuda")
+    xs, ys = datasets.spiral(points_per_class=1000)
+    sx, sy = xs.to("cuda"), ys.to("cuda")
     model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 3)).to("cuda")
     opt = optim.Adam(model.parameters(), lr=1e-2)
 
@@ -94,7 +94,7 @@ def main():
     print(f"torch cross_entropy fwd+bwd: {theirs * 1e3:.2f} ms; ours / torch = {ours / theirs:.2f}")
     tm = torch.nn.Sequential(torch.nn.Linear(2, 64), torch.nn.ReLU(), torch.nn.Linear(64, 3)).cuda()
     topt = torch.optim.Adam(tm.parameters(), lr=1e-2)
-    txs, tys = torch.tensor(xs, device="cuda"), torch.tensor(ys, device="cuda")
+    txs, tys = torch.tensor(xs.numpy(), device="cuda"), torch.tensor(ys.numpy(), device="cuda")
 
     def tstep():
         topt.zero_grad()

@@ -10,6 +10,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
+from _reference import numpy_log_softmax_fwd_bwd  # noqa: E402
 from _timing import median_time, print_table, try_import_torch  # noqa: E402
 
 import tinygrad_losses as tl  # noqa: E402
@@ -28,12 +29,6 @@ def tiny_ops():
         rows += [("torch a * b (tracking grad)", median_time(lambda: ta * tb, number=20000)),
                  ("torch (a * b).sum().backward()", median_time(lambda: (ta * tb).sum().backward(), number=5000))]
     print_table("tiny binary op, 3 float32 elements", rows, "numpy a * b")
-
-
-def numpy_log_softmax_fwd_bwd(x, g):
-    m = x.max(axis=1, keepdims=True)
-    out = x - m - np.log(np.exp(x - m).sum(axis=1, keepdims=True))
-    return g - np.exp(out) * g.sum(axis=1, keepdims=True)
 
 
 def log_softmax_rows():

@@ -10,14 +10,13 @@ Targets (issue 4): chunked peak memory <= 1/4 of the unchunked version, time wit
 import argparse
 import os
 import sys
-import time
 import tracemalloc
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from _timing import median_time, print_table, try_import_torch  # noqa: E402
+from _timing import alternate, median_time, print_table, try_import_torch  # noqa: E402
 
 import tinygrad_losses as tl  # noqa: E402
 import tinygrad_losses.functional as F  # noqa: E402
@@ -39,17 +38,6 @@ def numpy_linear_ce(x, w, b, t):
     p[rows, t] -= 1
     p /= len(t)
     return loss, p @ w, p.T @ x, p.sum(0)
-
-
-def interleaved(f, g, repeat):
-    """Medians of f and g timed alternately, so that a change in machine load hits both alike."""
-    tf, tg = [], []
-    for _ in range(repeat):
-        for fn, ts in ((f, tf), (g, tg)):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-    return sorted(tf)[repeat // 2], sorted(tg)[repeat // 2]
 
 
 def peak_mb(fn):
@@ -87,7 +75,8 @@ def main(repeat):
     for g, r in zip(got, (x.grad, w.grad, b.grad)):
         np.testing.assert_allclose(g, r.numpy(), rtol=1e-3, atol=1e-7)
     mem_c, mem_u = peak_mb(chunked), peak_mb(unchunked)
-    t_c, t_u = interleaved(chunked, unchunked, repeat)
+    times = alternate({"chunked": chunked, "unchunked": unchunked}, repeat, blocks=repeat)
+    t_c, t_u = times["chunked"], times["unchunked"]
     rows = [("copy floor (np.copyto of (N, V) logits)", None),
             ("ours: linear_cross_entropy (chunked)", t_c),
             ("ours: linear + cross_entropy (unchunked)", t_u),

@@ -23,33 +23,15 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import try_import_torch  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "demos"))
+from _timing import alternate, try_import_torch  # noqa: E402
+from micrograd_moons import svm_loss  # noqa: E402  (the demo's own loss)
 
 import tinygrad_losses as tl  # noqa: E402
+import tinygrad_losses.functional as F  # noqa: E402
 from tinygrad_losses import datasets, nn, optim  # noqa: E402
 
 torch = try_import_torch()
-
-
-def cross_entropy_fn():
-    """The library's cross_entropy when the loss family has landed, else the composed one."""
-    import tinygrad_losses.functional as F
-    if hasattr(F, "cross_entropy"):
-        return F.cross_entropy, "tl.functional.cross_entropy"
-    return (lambda z, y: -z.log_softmax(1).gather(1, y.unsqueeze(1)).mean()), "composed log_softmax+gather"
-
-
-def alternate(runners, steps, blocks):
-    """Run each runner's ``step`` for steps/blocks steps in turn, ``blocks`` times; median seconds per step."""
-    per_block = max(steps // blocks, 1)
-    times = {name: [] for name in runners}
-    for _ in range(blocks):
-        for name, step in runners.items():
-            t0 = time.perf_counter()
-            for _ in range(per_block):
-                step()
-            times[name].append((time.perf_counter() - t0) / per_block)
-    return {name: float(np.median(t)) for name, t in times.items()}
 
 
 # ---- (a) the spiral net -----------------------------------------------------------------------
@@ -60,13 +42,12 @@ def spiral_runners(l2_in_loss, reg=1e-3, lr=1.0):
     weights, biases = [net[0].weight, net[2].weight], [net[0].bias, net[2].bias]
     decay = 0.0 if l2_in_loss else reg  # d/dW of ½·reg·‖W‖² = reg·W
     opt = optim.SGD([{"params": weights, "weight_decay": decay}, {"params": biases}], lr=lr)
-    ce, ce_name = cross_entropy_fn()
     l2 = 0.5 * reg if l2_in_loss else 0.0
     state = {}
 
     def tl_step():
         logits = net(x)
-        loss = ce(logits, y)
+        loss = F.cross_entropy(logits, y)
         if l2:
             loss = loss + l2 * ((weights[0] * weights[0]).sum() + (weights[1] * weights[1]).sum())
         opt.zero_grad()
@@ -98,16 +79,16 @@ def spiral_runners(l2_in_loss, reg=1e-3, lr=1.0):
 
         runners["torch eager (1 thread)"] = torch_step
         accuracy["torch eager (1 thread)"] = lambda: (state["torch"].argmax(1) == ty).float().mean().item()
-    return runners, accuracy, ce_name
+    return runners, accuracy
 
 
 def bench_spiral(steps, l2_in_loss):
-    runners, accuracy, ce_name = spiral_runners(l2_in_loss)
+    runners, accuracy = spiral_runners(l2_in_loss)
     for step in runners.values():  # warm-up: first calls import and compile
         step()
     times = alternate(runners, steps - 1, blocks=8)
     how = "L2 written into the loss" if l2_in_loss else "L2 as SGD weight decay"
-    print(f"\n(a) spiral net 2-100-3, {steps} full-batch SGD steps, loss: {ce_name}, {how}")
+    print(f"\n(a) spiral net 2-100-3, {steps} full-batch SGD steps, loss: tl.functional.cross_entropy, {how}")
     base = times["tinygrad-losses"]
     for name, t in times.items():
         print(f"  {name:26s} {t * 1e6:9.1f} us/step  ({t / base:5.2f}x ours)  final accuracy {accuracy[name]():.3f}")
@@ -122,12 +103,6 @@ def moons_data():
     return x, (y.to(tl.float32) * 2 - 1)  # labels -1 / +1, as in micrograd's demo
 
 
-def micrograd_loss(scores, y, params, alpha=1e-4):
-    """micrograd's demo loss: mean of relu(1 − y·s) plus alpha·Σ p² over all parameters."""
-    data_loss = (1 - y * scores).relu().mean()
-    return data_loss + alpha * sum((p * p).sum() for p in params)
-
-
 def moons_runners(steps):
     x, y = moons_data()
     tl.manual_seed(1)
@@ -138,7 +113,7 @@ def moons_runners(steps):
 
     def tl_step():
         scores = net(x).reshape(-1)
-        loss = micrograd_loss(scores, y, params)
+        loss = svm_loss(scores, y, params)
         opt.zero_grad()
         loss.backward()
         opt.param_groups[0]["lr"] = 1.0 - 0.9 * (state["k"] % steps) / steps
@@ -160,7 +135,7 @@ def moons_runners(steps):
 
         def torch_step():
             scores = tnet(tx).reshape(-1)
-            loss = micrograd_loss(scores, ty, tparams)
+            loss = svm_loss(scores, ty, tparams)
             topt.zero_grad()
             loss.backward()
             topt.param_groups[0]["lr"] = 1.0 - 0.9 * (state["tk"] % steps) / steps
@@ -200,7 +175,7 @@ def micrograd_seconds_per_step(steps):
 
 def bench_moons(steps, micrograd_steps):
     runners, accuracy = moons_runners(steps)
-    times = alternate(runners, steps, blocks=1)  # the real 100-step run, for the accuracy
+    alternate(runners, steps, blocks=1)  # the real 100-step run, for the accuracy
     times = alternate(runners, 20 * steps, blocks=10)  # then more steps for a steadier time
     mg = micrograd_seconds_per_step(micrograd_steps)
     print(f"\n(b) micrograd's moons demo (MLP 2-16-16-1, SVM max-margin + L2), {steps} steps")

@@ -11,7 +11,7 @@ import numpy as np
 
 import tinygrad_losses as tl
 import tinygrad_losses.functional as F
-from tinygrad_losses import training
+from tinygrad_losses import plots, training
 
 
 def train_both(epochs=300, seed=0):
@@ -66,8 +66,7 @@ def main(epochs=300, out=None, verbose=True):
         for ax in axes:
             ax.legend()
         fig.tight_layout()
-        fig.savefig(out, dpi=100)
-        plt.close(fig)
+        plots.save(fig, out)
         if verbose:
             print(f"wrote {out}")
     return histories, curves
@@ -78,6 +77,4 @@ if __name__ == "__main__":
     parser.add_argument("--epochs", type=int, default=300)
     parser.add_argument("--out", default="out/compare_losses.png")
     args = parser.parse_args()
-    import os
-    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     main(args.epochs, args.out)

@@ -50,7 +50,8 @@ def engine_examples():
 
 
 def loss_examples(limit=None):
-    """(name, caption, digraph) for every registered loss with a worked example; skipped ones listed."""
+    """(pictures, skipped): a (name, caption, digraph, registry entry) for every registered loss whose
+    worked example runs, and (name, reason) for the others."""
     pictures, skipped = [], []
     for info in losses_table():
         if limit is not None and len(pictures) >= limit:

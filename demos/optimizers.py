@@ -9,7 +9,7 @@ import argparse
 import numpy as np
 
 import tinygrad_losses as tl
-from tinygrad_losses import optim
+from tinygrad_losses import optim, plots
 from tinygrad_losses.extras import pyplot
 
 START = (-1.5, 2.0)
@@ -57,8 +57,7 @@ def main(steps=1000, out=None, verbose=True):
         ax.plot([1], [1], "k*", ms=12)
         ax.legend()
         ax.set_title(f"optimiser paths, {steps} steps")
-        fig.savefig(out, dpi=100)
-        plt.close(fig)
+        plots.save(fig, out)
         if verbose:
             print(f"wrote {out}")
     return paths
@@ -69,6 +68,4 @@ if __name__ == "__main__":
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--out", default="out/optimizers.png")
     args = parser.parse_args()
-    import os
-    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     main(args.steps, args.out)

@@ -10,26 +10,17 @@ import numpy as np
 
 import tinygrad_losses as tl
 import tinygrad_losses.functional as F
-from tinygrad_losses import datasets, optim
+from tinygrad_losses import datasets, optim, plots
 from tinygrad_losses.extras import pyplot
 
 TRUE_SLOPE, TRUE_INTERCEPT = 2.0, 1.0
 
 
-def log_cosh(pred, target):
-    """log cosh(d) = |d| + softplus(−2|d|) − log 2 (stable for large |d|)."""
-    fn = getattr(F, "log_cosh_loss", None) or getattr(F, "log_cosh", None)
-    if fn is not None:
-        return fn(pred, target)
-    d = (pred - target).abs()
-    return (d + tl.softplus(-2 * d) - float(np.log(2))).mean()
-
-
 LOSSES = {
-    "mse": lambda p, t: F.mse_loss(p, t),
-    "l1": lambda p, t: F.l1_loss(p, t),
+    "mse": F.mse_loss,
+    "l1": F.l1_loss,
     "huber": lambda p, t: F.huber_loss(p, t, delta=1.0),
-    "log-cosh": log_cosh,
+    "log-cosh": F.log_cosh_loss,
 }
 
 
@@ -63,8 +54,7 @@ def main(steps=500, out=None, seed=0, verbose=True):
             ax.plot(grid, w * grid + b, label=name)
         ax.legend()
         ax.set_title("line fits under outliers")
-        fig.savefig(out, dpi=100)
-        plt.close(fig)
+        plots.save(fig, out)
         if verbose:
             print(f"wrote {out}")
     return fits
@@ -75,6 +65,4 @@ if __name__ == "__main__":
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--out", default="out/regression_outliers.png")
     args = parser.parse_args()
-    import os
-    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     main(args.steps, args.out)

@@ -7,7 +7,7 @@ import argparse
 
 import tinygrad_losses as tl
 import tinygrad_losses.functional as F
-from tinygrad_losses import datasets, nn, optim
+from tinygrad_losses import datasets, nn, optim, training
 
 
 def main(steps=2000, seed=0, hidden=100, lr=1.0, weight_decay=1e-3):
@@ -25,8 +25,7 @@ def main(steps=2000, seed=0, hidden=100, lr=1.0, weight_decay=1e-3):
         opt.step()
         if step % (steps // 10 or 1) == 0:
             print(f"step {step:4d}  loss {loss.item():.4f}")
-    with tl.no_grad():
-        accuracy = (model(x).argmax(1) == y).float().mean().item()
+    accuracy = training.accuracy(model, x, y)
     print(f"final training accuracy: {accuracy:.3f}")
     return accuracy
 

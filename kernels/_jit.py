@@ -16,4 +16,3 @@ def jit(**options):
         except RuntimeError:  # "cannot cache function ...: no locator available"
             return numba.njit(cache=False, **options)(func)
     return decorate
-

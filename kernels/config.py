@@ -1,7 +1,9 @@
-"""Tunables of the CPU kernels, one constant each, with how it was measured."""
+"""Tunables of the kernels (CPU, then CUDA), one constant each, with how it was measured."""
 
 # Smallest x.size for which the softmax family (kernels/rowwise.py) and the element-wise MLP
 # steps (relu, its backward, the bias add: kernels/cpu.py) use numba kernels instead of numpy.
+# Measured on log_softmax (the element-wise steps gain less per call, but also from ~4000 on:
+# relu of (300, 100) float32 takes 12 us in numpy, 3 us in numba).
 # `python benchmarks/bench_kernels_rowwise.py --threshold` (log_softmax float32, 2 cores): once
 # loaded, numba is faster at every size (16 elements: numpy 8.0 us, numba 2.9 us; 1000: 9.1 vs
 # 3.3; 4000: 13.1 vs 3.8; 16000: 25.6 vs 6.1). Loading is the cost: the first call in a process
@@ -22,6 +24,12 @@ CE_BLOCK = 1024
 # With the other core busy a (300, 3) call took 7.8 ms in parallel (the region waits for a
 # descheduled thread): small jobs stay serial, where a busy machine cannot stall them.
 CE_PARALLEL_MIN_SIZE = 16384
+
+# Below this many lattice cells (sum over the batch of input_length * (2 * target_length + 1))
+# the serial CTC kernel runs (kernels/ctc.py). Best of 300 calls, fwd+bwd, float32, C=20, 2 threads:
+# 1360 cells 44 us serial / 39 us parallel, 5040 cells 88 / 63 us, 16400 cells 168 / 105 us. (On a
+# busy machine a parallel region can wait a scheduler time slice for its second thread.)
+CTC_PARALLEL_MIN_CELLS = 5000
 
 # Most classes for which the serial fused cross-entropy takes the exponentials of all rows in one
 # flat loop (kernels/cross_entropy_cpu._cross_entropy_rows_narrow) instead of row by row. Kernel

@@ -1,5 +1,6 @@
-"""The CPU backend: numpy for the elementwise and linear-algebra work, numba kernels
-(imported on first use) for the row-wise hot loops.
+"""The CPU backend: numpy for most elementwise and linear-algebra work, numba kernels (imported
+on first use) for the hot loops: the softmax family, relu and the bias add of large arrays, the
+fused cross-entropy and CTC.
 
 This module's functions are the backend interface: a device backend (``kernels/cuda.py``)
 provides the same names with the same meaning on its own arrays. Arrays in, arrays out.
@@ -7,9 +8,8 @@ provides the same names with the same meaning on its own arrays. Arrays in, arra
 import numpy as np
 
 from kernels import rowwise
-from kernels.config import NUMBA_MIN_SIZE
+from kernels.ctc import ctc_loss_forward, ctc_loss_forward_backward  # noqa: F401  (numba on first call)
 
-_NUMBA_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 # ---- moving data --------------------------------------------------------------------------
 name = "cpu"
@@ -82,9 +82,8 @@ def sigmoid(x):
 
 
 def _numba_sized(a, b=None):
-    """Hand a (and b) to a numba kernel? float32/float64, C-contiguous, one dtype, a big enough.
-    (This module's ``all``, ``max`` and ``sum`` are backend functions, not the builtins.)"""
-    return (a.dtype in _NUMBA_DTYPES and a.size >= NUMBA_MIN_SIZE and a.size > 0 and a.flags.c_contiguous
+    """Hand a (and b) to a numba kernel? ``rowwise.numba_sized(a)``, and both C-contiguous, of one dtype."""
+    return (rowwise.numba_sized(a) and a.flags.c_contiguous
             and (b is None or (b.dtype == a.dtype and b.flags.c_contiguous)))
 
 
@@ -110,6 +109,13 @@ def relu_backward(g, out):
     return np.where(out <= 0, g.dtype.type(0), g)
 
 
+def erf(x):
+    from kernels.special_cpu import erf as kernel
+    if x.dtype in (np.float32, np.float64):
+        return kernel(x)
+    return kernel(x.astype(np.float32)).astype(x.dtype)  # float16: computed in float32
+
+
 def linear(x, w, b=None):
     """x @ wᵀ (+ b): the bias is added in place into the product."""
     out = np.matmul(x, w.T)
@@ -124,7 +130,7 @@ def linear(x, w, b=None):
 def sum_rows(x):
     """Sum of a 2-D array over its rows (axis 0): a bias gradient. A matrix-vector product with a
     vector of ones for floats (BLAS: 4x faster than numpy's sum over axis 0 at (300, 100))."""
-    if x.dtype in _NUMBA_DTYPES:
+    if x.dtype in (np.float32, np.float64):
         return np.ones(x.shape[0], x.dtype) @ x
     return np.sum(x, axis=0)
 
@@ -227,16 +233,4 @@ def softplus(z):
 def cross_entropy_fused(*args, **kwargs):
     """See ``kernels/cross_entropy_cpu.cross_entropy_fused``."""
     from kernels.cross_entropy_cpu import cross_entropy_fused as kernel
-    return kernel(*args, **kwargs)
-
-
-def ctc_loss_forward_backward(*args, **kwargs):
-    """See ``kernels/ctc.ctc_loss_forward_backward``."""
-    from kernels.ctc import ctc_loss_forward_backward as kernel
-    return kernel(*args, **kwargs)
-
-
-def ctc_loss_forward(*args, **kwargs):
-    """See ``kernels/ctc.ctc_loss_forward``."""
-    from kernels.ctc import ctc_loss_forward as kernel
     return kernel(*args, **kwargs)

@@ -15,10 +15,11 @@ gradients 0) and ``s = 1`` otherwise. Ignored rows get loss 0 and gradient
 holds nan/+inf or is all -inf.
 
 One pass over each row: blocks of ``CE_BLOCK`` logits, each with its block
-max folded into a running max ``m``; ``exp(x - m_block)`` is stored in the
-gradient buffer while the sum is rescaled by ``exp(m_old - m_new)`` whenever
-the max grows; the final pass over the (cache-resident) gradient row turns
-the stored values into probabilities with one factor per block. That is one
+max folded into a running max ``m``; ``exp(x - m)``, with ``m`` as it stands
+after the block (kept in ``block_max``), is stored in the gradient buffer
+while the sum is rescaled by ``exp(m_old - m_new)`` whenever the max grows;
+the final pass over the (cache-resident) gradient row turns the stored
+values into probabilities with one factor per block. That is one
 exponential per logit plus one or two per block.
 
 Drivers: parallel over rows from ``CE_PARALLEL_MIN_SIZE`` logits; below it serial,

@@ -6,6 +6,8 @@ Public functions (numpy arrays in, numpy arrays out; numba is imported only on t
   zero_infinity=False) -> (nll, grad)``
 * ``ctc_loss_forward(...same...) -> nll`` (no gradient work)
 * ``ctc_reduce(nll, target_lengths, reduction) -> (loss, scale)``
+* ``check_log_probs``, ``prepare_targets``: the input checks and target layout, shared with
+  the CUDA twin (``kernels/cuda_ctc.py``)
 
 Semantics are torch 2.13's ``F.ctc_loss`` (LOSSES.md 1.21):
 
@@ -37,13 +39,9 @@ ValueError. torch reads garbage / treats the blank as a symbol.
 """
 import numpy as np
 
-_REDUCTIONS = ("none", "mean", "sum")
+from kernels.config import CTC_PARALLEL_MIN_CELLS
 
-# Below this many lattice cells (sum over the batch of input_length * (2 * target_length + 1))
-# the serial kernel runs. Best of 300 calls, fwd+bwd, float32, C=20, 2 threads: 1360 cells
-# 44 us serial / 39 us parallel, 5040 cells 88 / 63 us, 16400 cells 168 / 105 us. (On a busy
-# machine a parallel region can wait a scheduler time slice for its second thread.)
-PARALLEL_MIN_CELLS = 5000
+_REDUCTIONS = ("none", "mean", "sum")
 
 
 def _as_lengths(value, name):
@@ -152,7 +150,7 @@ def _run(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity
     nll = np.empty(N, lp.dtype)
     grad = np.empty((T, N, C) if need_grad else (0, 0, 0), lp.dtype)
     work = int(np.dot(il, 2 * tl + 1))  # lattice cells
-    kernel = ctc_cpu.ctc_kernel_parallel if N > 1 and work >= PARALLEL_MIN_CELLS else ctc_cpu.ctc_kernel_serial
+    kernel = ctc_cpu.ctc_kernel_parallel if N > 1 and work >= CTC_PARALLEL_MIN_CELLS else ctc_cpu.ctc_kernel_serial
     kernel(lp, flat, offsets, il, tl, blank, need_grad, bool(zero_infinity),
            dt(-np.inf), dt(1), dt(np.finfo(lp.dtype).tiny), nll, grad)
     if zero_infinity:

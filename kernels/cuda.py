@@ -12,7 +12,8 @@ import math
 import numpy as np
 
 from kernels import cuda_array as ca
-from kernels.config import CUDA_MATMUL_TILE, CUDA_MATMUL_TILE_SIMULATED, CUDA_THREADS
+from kernels.config import CUDA_MATMUL_TILE, CUDA_MATMUL_TILE_SIMULATED
+from kernels.rowwise import normalize_axis_index
 from kernels.cuda_array import CudaArray, STATS, c_strides, empty, from_numpy, to_numpy  # noqa: F401
 from kernels import cuda_elementwise as ew, cuda_index as ix, cuda_matmul as mm, cuda_reduce as rd
 from kernels.cuda_cross_entropy import cross_entropy_fused  # noqa: F401
@@ -24,9 +25,9 @@ name = "cuda"
 
 
 # ---- layout helpers ------------------------------------------------------------------------------
-def _launch(kernel, n, *args, threads=CUDA_THREADS):
+def _launch(kernel, n, *args):
     if n:
-        blocks, threads = ca.launch_config(n, threads)
+        blocks, threads = ca.launch_config(n)
         kernel[blocks, threads](*args)
 
 
@@ -173,7 +174,11 @@ def relu(x):
 
 def relu_backward(g, out):
     """0 where out <= 0, else g (relu'(0) = 0; as torch, a nan output passes its gradient)."""
-    return where(less_equal(out, scalar(0, out.dtype)), scalar(0, g.dtype), g)
+    return _map(ew.relu_backward, g.dtype, g, out)
+
+
+def erf(x):
+    return _unary("erf", x, x.dtype)
 
 
 def softplus(z):
@@ -206,39 +211,27 @@ def _rows(x, axis):
     """(x laid out as rows x L with the reduced dims last, rows, L, kept shape, reduced shape)."""
     axes = _axes(x, axis)
     keep = tuple(d for d in range(x.ndim) if d not in axes)
+    kept = tuple(1 if d in axes else n for d, n in enumerate(x.shape))
+    dropped = tuple(n for d, n in enumerate(x.shape) if d not in axes)
     if keep + axes != tuple(range(x.ndim)):
         x = transpose(x, keep + axes)
     rows = math.prod(x.shape[:len(keep)])
     L = math.prod(x.shape[len(keep):])
-    kept = tuple(1 if d in axes else n for d, n in enumerate(_orig_shape(x, keep, axes)))
-    dropped = tuple(n for d, n in enumerate(_orig_shape(x, keep, axes)) if d not in axes)
     return x, rows, L, kept, dropped
-
-
-def _orig_shape(xt, keep, axes):
-    """Undo the permutation keep + axes applied to ``xt``'s shape."""
-    order = keep + axes
-    shape = [0] * len(order)
-    for pos, d in enumerate(order):
-        shape[d] = xt.shape[pos]
-    return shape
 
 
 def _fold(kind, x, axis, keepdims, out_dtype, acc_dtype, identity):
     xr, rows, L, kept, dropped = _rows(x, axis)
-    threads = builtins.min(CUDA_THREADS, 1 << builtins.max(0, (L - 1).bit_length()))
-    if ca.SIMULATED:
-        threads = builtins.min(threads, 16)
     out = empty(kept if keepdims else dropped, out_dtype)
     if rows:
-        blocks = builtins.min(rows, 4 if ca.SIMULATED else 65535)
+        blocks, threads = ca.row_launch(rows, L)
         rd.fold(kind, acc_dtype, threads)[blocks, threads](xr.buf, rows, L, ca.upload_constant(identity, acc_dtype).buf,
                                                            out.buf)
     return out
 
 
 def sum(x, axis, keepdims):
-    out_dtype = np.sum(np.zeros(1, x.dtype)).dtype
+    out_dtype = _probe_dtype("sum", x.dtype)
     acc = np.float64 if out_dtype.kind == "f" else out_dtype  # float32 sums accumulate in float64
     return _fold("sum", x, axis, keepdims, out_dtype, acc, 0)
 
@@ -264,13 +257,10 @@ def _arg(is_max, x, axis, keepdims):
     if axis is None:
         x, keepdims = reshape(x, (-1,)), False
     xr, rows, L, kept, dropped = _rows(x, axis if axis is not None else 0)
-    threads = builtins.min(CUDA_THREADS, 1 << builtins.max(0, (L - 1).bit_length()))
-    if ca.SIMULATED:
-        threads = builtins.min(threads, 16)
     out = empty(kept if keepdims else dropped, np.int64)
     if rows:
-        rd.arg_fold(is_max, x.dtype, threads)[builtins.min(rows, 4 if ca.SIMULATED else 65535), threads](
-            xr.buf, rows, L, out.buf)
+        blocks, threads = ca.row_launch(rows, L)
+        rd.arg_fold(is_max, x.dtype, threads)[blocks, threads](xr.buf, rows, L, out.buf)
     return out
 
 
@@ -296,26 +286,18 @@ def _rowwise(mode, x, axis, keepdims=False):
         x = astype(x, np.float64)
     scalar_in = x.ndim == 0
     if scalar_in:
-        if axis not in (0, -1):
-            raise np.exceptions.AxisError(axis, 1)
+        normalize_axis_index(axis, 1)
         x = reshape(x, (1,))
-    axis = np.lib.array_utils.normalize_axis_index(axis, x.ndim)
-    last = x.ndim - 1
-    perm = tuple(d for d in range(x.ndim) if d != axis) + (axis,)
-    xt = transpose(x, perm) if axis != last else x
-    L = x.shape[axis]
-    rows = x.size // L if L else math.prod(x.shape[:axis] + x.shape[axis + 1:])
-    threads = builtins.min(CUDA_THREADS, 1 << builtins.max(0, (L - 1).bit_length()))
-    if ca.SIMULATED:
-        threads = builtins.min(threads, 16)
-    out = empty(xt.shape[:-1] if mode == rd.LOGSUMEXP else xt.shape, x.dtype)
+    axis = normalize_axis_index(axis, x.ndim)
+    xt, rows, L, kept, dropped = _rows(x, axis)
+    out = empty(dropped if mode == rd.LOGSUMEXP else xt.shape, x.dtype)
     if rows:
-        rd.rowwise(mode, threads)[builtins.min(rows, 4 if ca.SIMULATED else 65535), threads](xt.buf, rows, L, out.buf)
+        blocks, threads = ca.row_launch(rows, L)
+        rd.rowwise(mode, threads)[blocks, threads](xt.buf, rows, L, out.buf)
     if mode == rd.LOGSUMEXP:
-        out = reshape(out, x.shape[:axis] + (1,) + x.shape[axis + 1:]) if keepdims else out
-        return reshape(out, ()) if scalar_in else out
-    if axis != last:
-        out = transpose(out, tuple(np.argsort(perm)))
+        out = reshape(out, kept) if keepdims else out
+    elif axis != x.ndim - 1:
+        out = transpose(out, tuple(np.argsort(tuple(d for d in range(x.ndim) if d != axis) + (axis,))))
     return reshape(out, ()) if scalar_in else out
 
 

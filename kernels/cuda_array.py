@@ -12,6 +12,8 @@ import os
 import numpy as np
 from numba import cuda
 
+from kernels.config import CUDA_THREADS
+
 SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 
 # host<->device copies of tensor data, and small uploads (scalars, index maps); tests read them
@@ -67,9 +69,6 @@ class CudaArray:
             pointer = self.buf.__cuda_array_interface__["data"][0]
         return {"shape": self.shape, "strides": None, "typestr": self.dtype.str, "data": (pointer, False),
                 "version": 3, "stream": None}
-
-    def copy_to_host(self):
-        return to_numpy(self)
 
     def __repr__(self):
         return f"CudaArray(shape={self.shape}, dtype={self.dtype})"
@@ -128,7 +127,7 @@ def upload_index(a):
     return cuda.to_device(a.reshape(-1) if a.size else np.zeros(1, np.int64))
 
 
-def launch_config(n, threads=256):
+def launch_config(n, threads=CUDA_THREADS):
     """(blocks, threads) for a grid-stride loop over ``n`` items; small blocks for small n
     (which also keeps the simulator, one Python thread per CUDA thread, quick)."""
     threads = max(1, min(threads, 1 << max(0, (n - 1).bit_length())))
@@ -136,3 +135,12 @@ def launch_config(n, threads=256):
         threads = min(threads, 32)
     blocks = max(1, min((n + threads - 1) // threads, 1024 if not SIMULATED else 4))
     return blocks, threads
+
+
+def row_launch(rows, width):
+    """(blocks, threads) for the kernels that give each row of ``width`` items one block (blocks
+    stride over the rows); threads is a power of two, as their tree reductions need."""
+    threads = min(CUDA_THREADS, 1 << max(0, (width - 1).bit_length()))
+    if SIMULATED:
+        threads = min(threads, 16)
+    return min(rows, 4 if SIMULATED else 65535), threads

@@ -21,7 +21,6 @@ import numpy as np
 from numba import cuda
 
 from kernels import cuda_array as ca
-from kernels.config import CUDA_THREADS
 from kernels.cuda_elementwise import _exp, _log
 
 _KERNELS = {}
@@ -99,15 +98,17 @@ def _row_kernel(dtype, threads):
                 if kept and j == y:
                     g -= scale * keep * wy
                 grad[base + j] = g
-                shift += wj * (v - M)
-            ss[tid] = shift
-            cuda.syncthreads()
-            h = threads // 2
-            while h > 0:
-                if tid < h:
-                    ss[tid] += ss[tid + h]
+                if smooth > 0:
+                    shift += wj * (v - M)
+            if smooth > 0:   # the same for the whole block, so every thread meets the barriers
+                ss[tid] = shift
                 cuda.syncthreads()
-                h //= 2
+                h = threads // 2
+                while h > 0:
+                    if tid < h:
+                        ss[tid] += ss[tid + h]
+                    cuda.syncthreads()
+                    h //= 2
             if tid == 0:
                 if kept:
                     nll = -wy * ((x[base + y] - M) - log_s)
@@ -164,11 +165,13 @@ def cross_entropy_fused(logits, target, weight=None, ignore_index=-100, label_sm
     loss = ca.empty((n_rows,), dtype)
     grad = ca.empty((n_rows, n_cls), dtype)
     if n_rows:
-        threads = min(CUDA_THREADS, 1 << max(0, (n_cls - 1).bit_length()))
-        if ca.SIMULATED:
-            threads = min(threads, 16)
-        blocks = min(n_rows, 4 if ca.SIMULATED else 65535)
-        w_dev = G.from_numpy(w_host).buf if has_weight else G.scalar(0, dtype).buf
+        blocks, threads = ca.row_launch(n_rows, n_cls)
+        if not has_weight:
+            w_dev = G.scalar(0, dtype).buf
+        elif isinstance(weight, ca.CudaArray):   # already on the device: no second upload
+            w_dev = (weight if weight.dtype == dtype else G.astype(weight, dtype)).buf
+        else:
+            w_dev = G.from_numpy(w_host).buf
         f = dtype.type
         _row_kernel(dtype, threads)[blocks, threads](
             logits.buf, n_rows, n_cls, ca.upload_index(t_host), w_dev, has_weight, int(ignore_index),

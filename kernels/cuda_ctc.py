@@ -22,7 +22,6 @@ import numpy as np
 from numba import cuda
 
 from kernels import cuda_array as ca
-from kernels.config import CUDA_THREADS
 from kernels.ctc import check_log_probs, prepare_targets
 from kernels.cuda_elementwise import _exp, _log
 
@@ -162,10 +161,7 @@ def _run(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity
     grad = ca.empty((T, N, C) if need_grad else (1,), dtype)
     alpha = ca.empty((N, T, S2), dtype)
     beta = ca.empty((N, 2, S2), dtype)
-    threads = min(CUDA_THREADS, 1 << max(0, (max(S2, C) - 1).bit_length()))
-    if ca.SIMULATED:
-        threads = min(threads, 16)
-    blocks = min(N, 4 if ca.SIMULATED else 65535)
+    blocks, threads = ca.row_launch(N, max(S2, C))
     up = ca.upload_index
     _kernel(threads)[blocks, threads](log_probs.buf, T, N, C, up(ext), up(skip), S2, up(il), up(tl), up(repeats),
                                       bool(need_grad), bool(zero_infinity), alpha.buf, beta.buf, nll.buf, grad.buf)

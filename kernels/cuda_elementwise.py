@@ -123,6 +123,19 @@ def _relu(x):
 
 
 @device
+def _erf(x):
+    return math.erf(x)
+
+
+@device
+def relu_backward(g, out):
+    """0 where out <= 0, else g (a nan output passes its gradient, as in torch)."""
+    if out <= 0:
+        return 0
+    return g
+
+
+@device
 def _softplus(x):
     # log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
     if math.isinf(x):
@@ -242,7 +255,7 @@ def _where(c, a, b):
 
 UNARY = {name[1:]: globals()[name] for name in (
     "_identity", "_to_bool", "_negative", "_exp", "_log", "_log1p", "_expm1", "_sqrt", "_sin", "_cos", "_tanh",
-    "_abs", "_sign", "_sigmoid", "_relu", "_softplus", "_isnan", "_isinf", "_isfinite", "_logical_not")}
+    "_abs", "_sign", "_sigmoid", "_relu", "_erf", "_softplus", "_isnan", "_isinf", "_isfinite", "_logical_not")}
 BINARY = {name[1:]: globals()[name] for name in (
     "_add", "_subtract", "_multiply", "_divide", "_power", "_maximum", "_minimum", "_equal", "_not_equal",
     "_less", "_less_equal", "_greater", "_greater_equal", "_logical_and", "_logical_or", "_logical_xor")}

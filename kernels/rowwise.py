@@ -20,12 +20,13 @@ except ImportError:  # numpy < 2
 
 from kernels.config import NUMBA_MIN_SIZE
 
-_FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_NUMBA_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def _fast(x):
-    """Use the numba kernels? float32/float64, non-empty and big enough."""
-    return x.dtype in _FAST_DTYPES and x.size >= max(NUMBA_MIN_SIZE, 1)
+def numba_sized(x):
+    """Use a numba kernel for x? float32/float64, non-empty and at least ``NUMBA_MIN_SIZE``
+    elements (also the test of ``kernels/cpu.py``'s element-wise kernels)."""
+    return x.dtype in _NUMBA_DTYPES and x.size >= max(NUMBA_MIN_SIZE, 1)
 
 
 def _cpu():
@@ -46,34 +47,34 @@ def _normalise(x, axis):
 
 def logsumexp(x, axis, keepdims=False):
     x, axis, scalar = _normalise(x, axis)
-    out = _cpu().logsumexp(x, axis) if _fast(x) else _np_logsumexp(x, axis)
+    out = _cpu().logsumexp(x, axis) if numba_sized(x) else _np_logsumexp(x, axis)
     out = np.expand_dims(out, axis) if keepdims else out
     return out.reshape(()) if scalar else out
 
 
 def log_softmax(x, axis):
     x, axis, scalar = _normalise(x, axis)
-    out = _cpu().log_softmax(x, axis) if _fast(x) else _np_log_softmax(x, axis)
+    out = _cpu().log_softmax(x, axis) if numba_sized(x) else _np_log_softmax(x, axis)
     return out.reshape(()) if scalar else out
 
 
 def softmax(x, axis):
     x, axis, scalar = _normalise(x, axis)
-    out = _cpu().softmax(x, axis) if _fast(x) else _np_softmax(x, axis)
+    out = _cpu().softmax(x, axis) if numba_sized(x) else _np_softmax(x, axis)
     return out.reshape(()) if scalar else out
 
 
 def softmax_backward(grad, out, axis):
     """d softmax: out * (grad - sum(grad * out))."""
     grad, out, axis, scalar = _backward_args(grad, out, axis)
-    res = _cpu().softmax_backward(grad, out, axis) if _fast(grad) else _np_softmax_backward(grad, out, axis)
+    res = _cpu().softmax_backward(grad, out, axis) if numba_sized(grad) else _np_softmax_backward(grad, out, axis)
     return res.reshape(()) if scalar else res
 
 
 def log_softmax_backward(grad, out, axis):
     """d log_softmax: grad - exp(out) * sum(grad)."""
     grad, out, axis, scalar = _backward_args(grad, out, axis)
-    res = _cpu().log_softmax_backward(grad, out, axis) if _fast(grad) else _np_log_softmax_backward(grad, out, axis)
+    res = _cpu().log_softmax_backward(grad, out, axis) if numba_sized(grad) else _np_log_softmax_backward(grad, out, axis)
     return res.reshape(()) if scalar else res
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import tinygrad_losses as tl
-from tinygrad_losses import datasets
+from tinygrad_losses import datasets, training
 from tinygrad_losses.data import DataLoader
 
 CLASSIFIERS = [("spiral", dict(points_per_class=40, classes=4), 160, 4), ("moons", dict(n=101), 101, 2),
@@ -58,7 +58,7 @@ def test_regression_sets_have_the_line_and_the_outliers():
     (lambda: datasets.circles(factor=1.5), "factor"),
     (lambda: datasets.blobs(std=-1.0), "std"),
     (lambda: datasets.regression_1d(outliers=2), "outliers"),
-    (lambda: datasets.load("mnist"), "unknown dataset"),
+    (lambda: training.load_classification("mnist"), "unknown dataset"),
 ])
 def test_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):

@@ -9,6 +9,7 @@ engine walks the graph without recursion (dependency counting), accumulates
 each node's incoming gradients, and frees every node it has passed through
 unless ``retain_graph`` is set.
 """
+import functools
 import itertools
 import weakref
 
@@ -39,10 +40,10 @@ class _GradMode:
         _grad_enabled = self.prev
 
     def __call__(self, func):
+        @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with _GradMode(self.enabled):
                 return func(*args, **kwargs)
-        wrapper.__name__, wrapper.__doc__ = func.__name__, func.__doc__
         return wrapper
 
 
@@ -99,11 +100,10 @@ class named_scope:
     def __call__(self, func):
         name = self.name
 
+        @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with named_scope(name):
                 return func(*args, **kwargs)
-        wrapper.__name__, wrapper.__qualname__, wrapper.__doc__ = func.__name__, func.__qualname__, func.__doc__
-        wrapper.__wrapped__ = func
         return wrapper
 
 

@@ -9,7 +9,7 @@ Adding a subcommand is one function: decorate ``run(args) -> exit status`` with
 ``add_argument`` parameters). Modules elsewhere can also hand a dict
 ``{name: (help, configure(parser), run(args))}`` to ``add_commands``: that is how the graph
 commands (``losses``, ``explain``, ``graph`` in ``tinygrad_losses/viz/cli_commands.py``)
-are plugged in by ``main`` when that module is present.
+are plugged in by ``build_parser``.
 """
 import argparse
 import os
@@ -86,12 +86,9 @@ def demo(args):
 
 
 def _draw_graph(model, x, y, out):
-    """The computation graph of one training step, when the viz module is present."""
-    try:
-        from tinygrad_losses import viz
-        from tinygrad_losses.functional import cross_entropy
-    except ImportError:
-        return None
+    """The computation graph of one training step."""
+    from tinygrad_losses import viz
+    from tinygrad_losses.functional import cross_entropy
     loss = cross_entropy(model(x[:8]), y[:8])
     try:
         return viz.render(viz.draw(loss, params=model, title="one step: cross_entropy(model(x), y)"),
@@ -194,13 +191,9 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="tinygrad-losses",
                                      description="Train toy classifiers and explore the losses of tinygrad-losses.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from tinygrad_losses.viz import cli_commands
     add_commands(subparsers, COMMANDS)
-    try:
-        from tinygrad_losses.viz import cli_commands
-    except ImportError:
-        pass
-    else:
-        cli_commands.add_commands(subparsers)
+    add_commands(subparsers, cli_commands.COMMANDS)
     return parser
 
 

@@ -46,9 +46,6 @@ class DataLoader:
             order = rng.permutation(self.n)
         for b in range(len(self)):
             start, stop = b * self.batch_size, min((b + 1) * self.batch_size, self.n)
-            if self.shuffle:
-                idx = Tensor(order[start:stop])
-                yield tuple(t[idx] for t in self.tensors) if len(self.tensors) > 1 else self.tensors[0][idx]
-            else:
-                yield tuple(t[start:stop] for t in self.tensors) if len(self.tensors) > 1 \
-                    else self.tensors[0][start:stop]
+            idx = Tensor(order[start:stop]) if self.shuffle else slice(start, stop)
+            batch = tuple(t[idx] for t in self.tensors)
+            yield batch if len(batch) > 1 else batch[0]

@@ -1,6 +1,6 @@
 """Toy data sets, generated from a seed (nothing is downloaded).
 
-Classification sets return ``(x, y)``: float32 features (N, 2) and int64 class indices (N,).
+Classification sets return ``(x, y)``: float32 features (N, d; 2 for most) and int64 class indices (N,).
 Regression sets return float32 ``(x, y)`` with x (N, d) and y (N,). ``digits()`` loads
 scikit-learn's bundled 8x8 digits when scikit-learn is installed.
 """
@@ -101,28 +101,23 @@ def xor(n=200, noise=0.0, seed=0):
 def regression_1d(n=100, slope=2.0, intercept=1.0, noise=0.1, outliers=0.1, outlier_scale=5.0, seed=0):
     """y = slope·x + intercept + N(0, noise²), x uniform in [-1, 1]; a fraction ``outliers`` of the
     points (chosen at random) get an extra offset of ±``outlier_scale``·U(0.5, 1). x is (n, 1)."""
-    _check_count("n", n)
-    _check_nonneg("noise", noise)
-    if not 0 <= outliers <= 1:
-        raise ValueError(f"outliers must be a fraction in [0, 1], got {outliers!r}")
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(-1, 1, (n, 1))
-    y = slope * x[:, 0] + intercept + rng.normal(0, noise, n)
-    k = int(round(outliers * n))
-    idx = rng.choice(n, k, replace=False)
-    y[idx] += outlier_scale * rng.choice([-1.0, 1.0], k) * rng.uniform(0.5, 1.0, k)
-    return _out(x, y, np.float32)
+    return _linear_with_outliers(n, (slope,), intercept, noise, outliers, outlier_scale, seed)
 
 
 def regression_2d(n=200, weights=(1.5, -2.0), intercept=0.5, noise=0.1, outliers=0.1, outlier_scale=5.0, seed=0):
     """y = x·w + b + N(0, noise²), x uniform in [-1, 1]², with a fraction of outliers as in regression_1d."""
+    return _linear_with_outliers(n, weights, intercept, noise, outliers, outlier_scale, seed)
+
+
+def _linear_with_outliers(n, weights, intercept, noise, outliers, outlier_scale, seed):
     _check_count("n", n)
     _check_nonneg("noise", noise)
     if not 0 <= outliers <= 1:
         raise ValueError(f"outliers must be a fraction in [0, 1], got {outliers!r}")
+    w = np.asarray(weights, dtype=np.float64)
     rng = np.random.default_rng(seed)
-    x = rng.uniform(-1, 1, (n, 2))
-    y = x @ np.asarray(weights, dtype=np.float64) + intercept + rng.normal(0, noise, n)
+    x = rng.uniform(-1, 1, (n, w.size))
+    y = x @ w + intercept + rng.normal(0, noise, n)
     k = int(round(outliers * n))
     idx = rng.choice(n, k, replace=False)
     y[idx] += outlier_scale * rng.choice([-1.0, 1.0], k) * rng.uniform(0.5, 1.0, k)
@@ -143,12 +138,3 @@ def digits():
 # name -> generator, for the command line's --dataset (classification sets only)
 CLASSIFICATION = {"spiral": spiral, "moons": moons, "circles": circles, "blobs": blobs, "xor": xor,
                   "digits": digits}
-REGRESSION = {"regression_1d": regression_1d, "regression_2d": regression_2d}
-
-
-def load(name, **options):
-    """A data set by name (``CLASSIFICATION`` or ``REGRESSION``), with its options."""
-    table = {**CLASSIFICATION, **REGRESSION}
-    if name not in table:
-        raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(table)}")
-    return table[name](**options)

@@ -2,10 +2,21 @@
 
 Each function returns the path written, or None when matplotlib is missing (after a one-line hint).
 """
+import os
+
 import numpy as np
 
 import tinygrad_losses as tl
 from tinygrad_losses.extras import pyplot
+
+
+def save(fig, path):
+    """Write ``fig`` to ``path`` (making its folder) and close it; returns the path."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fig.savefig(path, dpi=100)
+    fig.canvas.figure.clf()
+    pyplot().close(fig)
+    return path
 
 
 def loss_curves(curves, path, title="training loss", ylabel="loss", log=False):
@@ -23,9 +34,7 @@ def loss_curves(curves, path, title="training loss", ylabel="loss", log=False):
     ax.set_title(title)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def decision_boundary(model, x, y, path, title="decision boundary", resolution=200):
@@ -45,6 +54,4 @@ def decision_boundary(model, x, y, path, title="decision boundary", resolution=2
     ax.set_title(title)
     ax.set_aspect("equal")
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return save(fig, path)

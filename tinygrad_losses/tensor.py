@@ -10,7 +10,6 @@ import operator
 import numpy as np
 
 import kernels
-from kernels import _BACKENDS
 from tinygrad_losses import dtypes
 
 _PY_SCALARS = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
@@ -51,7 +50,7 @@ class Tensor:
         t = Tensor.__new__(Tensor)
         t._data = data
         t._device = device
-        t._backend = backend or _BACKENDS.get(device) or kernels.backend(device)
+        t._backend = backend or kernels.backend(device)
         t.requires_grad = requires_grad
         t.grad = None
         t.grad_fn = None
@@ -546,6 +545,7 @@ class Tensor:
         return _ops.Amax.apply(self, axis=axes, keepdim=keepdim)
 
     def amin(self, dim=None, keepdim=False):
+        _check_nonempty(self, self._axes(dim), "amin")
         if self.dtype.kind == "b":
             return ~((~self).amax(dim, keepdim))
         return -((-self).amax(dim, keepdim))
@@ -730,8 +730,10 @@ class Tensor:
         if isinstance(split_size, builtins.int):
             if split_size <= 0 and not (split_size == 0 and n == 0):
                 raise RuntimeError(f"split: split_size must be a positive int, got {split_size}")
-            sizes = ([split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
-                     if split_size else []) or [0]  # an empty dim splits into one empty piece
+            if n == 0:
+                sizes = [0]  # an empty dim splits into one empty piece
+            else:
+                sizes = [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
         else:
             sizes = builtins.list(split_size)
             if builtins.sum(sizes) != n or builtins.any(s < 0 for s in sizes):
@@ -920,7 +922,7 @@ def _binary(fn, a, b, floating=False):
 def _check_nonempty(t, axes, name):
     """torch refuses max-like reductions over zero elements (numpy's error would name numpy internals)."""
     if t.numel() == 0 and (axes is None or builtins.any(t.shape[a] == 0 for a in axes)):
-        error = RuntimeError if axes is None and name == "amax" else IndexError  # torch's types
+        error = RuntimeError if axes is None and name in ("amax", "amin") else IndexError  # torch's types
         raise error(f"{name}(): cannot reduce over a dim of size 0 (input shape {t.shape}"
                          + ("; specify a non-empty dim" if axes is None else f", dims {axes}") + ")")
 

@@ -43,6 +43,24 @@ def test_gradcheck_on_device_float64():
     assert tl.gradcheck(lambda x, w: (x @ w).logsumexp(1).sum() + x.sigmoid().max(), (x, w))
 
 
+@pytest.mark.parametrize("name, fn", [
+    ("gelu", lambda x: nn.gelu(x)),                     # the exact GELU: erf on the device
+    ("relu", lambda x: (x * 1).relu()),
+    ("dropout", lambda x: (tl.manual_seed(3), nn.dropout(x, 0.5))[1]),
+])
+def test_activations_match_cpu(name, fn):
+    a = rng.standard_normal((6, 7)).astype(np.float32)
+    a[0, :3] = [0.0, np.nan, -np.inf]
+    xc, xg = both(a)
+    g = rng.standard_normal(a.shape).astype(np.float32)
+    yc, yg = fn(xc), fn(xg)
+    yc.backward(tl.tensor(g))
+    yg.backward(tl.tensor(g, device="cuda"))
+    assert yg.device == "cuda" and xg.grad.device == "cuda"
+    np.testing.assert_allclose(yg.numpy(), yc.numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(xg.grad.numpy(), xc.grad.numpy(), rtol=1e-6, atol=1e-7)
+
+
 def _train(device, steps):
     tl.manual_seed(0)
     data = np.random.default_rng(1)

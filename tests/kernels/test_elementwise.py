@@ -5,14 +5,14 @@ import numpy as np
 import pytest
 
 pytest.importorskip("numba")
-from kernels import cpu  # noqa: E402
+from kernels import cpu, rowwise  # noqa: E402
 
 DTYPES = [np.float32, np.float64]
 
 
 @pytest.fixture(params=["numba", "numpy"])
 def path(request, monkeypatch):
-    monkeypatch.setattr(cpu, "NUMBA_MIN_SIZE", 0 if request.param == "numba" else 1 << 62)
+    monkeypatch.setattr(rowwise, "NUMBA_MIN_SIZE", 0 if request.param == "numba" else 1 << 62)
     return request.param
 
 
@@ -57,7 +57,7 @@ def test_relu_backward_matches_torch(path):
 
 
 def test_non_contiguous_and_other_dtypes_take_numpy(monkeypatch):
-    monkeypatch.setattr(cpu, "NUMBA_MIN_SIZE", 0)
+    monkeypatch.setattr(rowwise, "NUMBA_MIN_SIZE", 0)
     x = _special((6, 8), np.float32)[:, ::2]                    # a strided view
     np.testing.assert_array_equal(cpu.relu(x), np.where(np.isnan(x), x, np.maximum(x, 0)))
     ints = np.array([[-2, 3], [0, -1]])

@@ -21,9 +21,29 @@ def check_same_shape(a, b, names, fn):
                          f"got {tuple(a.shape)} and {tuple(b.shape)}")
 
 
-def check_at_least_1d(x, name, fn):
+def check_at_least_1d(x, name, fn, why="the last one is reduced"):
+    """``x`` must not be 0-d; ``why`` (None: no reason) is shown in parentheses in the error."""
     if x.ndim == 0:
-        raise ValueError(f"{fn}: {name} must have at least 1 dim (the last one is reduced), got a 0-d tensor")
+        because = f" ({why})" if why else ""
+        raise ValueError(f"{fn}: {name} must have at least 1 dim{because}, got a 0-d tensor")
+
+
+def check_pair(input, target, fn, floating_target=True, last_axis=False):
+    """The usual boundary of a two-argument loss: ``input`` a floating Tensor, ``target`` a Tensor
+    (floating unless ``floating_target=False``) of input's shape; with ``last_axis`` (a loss that
+    reduces the last dim) input must be at least 1-D."""
+    check_tensor(input, "input", fn)
+    check_tensor(target, "target", fn, floating=floating_target)
+    check_same_shape(input, target, ("input", "target"), fn)
+    if last_axis:
+        check_at_least_1d(input, "input", fn)
+
+
+def check_class_scores(input, fn):
+    """Floating class scores (…, C) with a non-empty last (class) dim."""
+    check_tensor(input, "input", fn)
+    if input.ndim == 0 or input.shape[-1] == 0:
+        raise ValueError(f"{fn}: input must have a non-empty last (class) dim, got shape {tuple(input.shape)}")
 
 
 def check_labels(labels, scores, fn, name="target"):
@@ -61,6 +81,12 @@ def one_hot_like(labels, scores):
     C = scores.shape[-1]
     oh = (labels.numpy()[..., None] == np.arange(C)).astype(scores.dtype)
     return Tensor._make(scores._backend.from_numpy(oh), scores.device, False)
+
+
+def l2_normalize(x, dim, min_sq_norm):
+    """x / sqrt(max(Σ_dim x², min_sq_norm)) along ``dim``: unit vectors, and a zero vector stays 0
+    (the floor is on the *squared* norm)."""
+    return x * (x * x).sum(dim, keepdim=True).clamp(min=min_sq_norm).rsqrt()
 
 
 def logaddexp(a, b):

@@ -21,6 +21,17 @@ def check_reduction(reduction, extra=(), message=None):
     return reduction
 
 
+def strict_reduction(reduction, message=None):
+    """``check_reduction`` for the losses whose torch parser does not know the deprecated
+    'elementwise_mean' (gaussian_nll, poisson_nll, multilabel_soft_margin,
+    triplet_margin_with_distance, the weighted l1/mse/huber): it is refused like any other
+    invalid value, with the same error text."""
+    if reduction == "elementwise_mean":
+        text = message or "{reduction} is not a valid value for reduction (expected one of 'none', 'mean', 'sum')"
+        raise ValueError(text.format(reduction=reduction))
+    return check_reduction(reduction, message=message)
+
+
 def reduce(loss, reduction, denominator=None):
     """Apply ``reduction`` to the unreduced loss. 'mean' divides by ``denominator`` when given
     (a Tensor or number: the sum of weights, a target length ...), else by ``loss.numel()``.

@@ -54,9 +54,9 @@ def constant_arg(fn, name, t):
     return t
 
 
-def weight_not_enlarging(fn, name, weight, shape, against):
-    """``weight`` broadcast with ``against`` must keep ``shape`` (the loss's shape): RuntimeError otherwise."""
-    out = broadcast_shape(fn, against, weight.shape)
+def weight_not_enlarging(fn, name, weight, shape):
+    """``weight`` broadcast with ``shape`` (the loss's shape) must keep it: RuntimeError otherwise."""
+    out = broadcast_shape(fn, shape, weight.shape)
     if out != tuple(shape):
         raise RuntimeError(f"{fn}: {name} of shape {tuple(weight.shape)} would enlarge the loss: the output "
                            f"has shape {tuple(shape)} but the broadcast shape is {out}")

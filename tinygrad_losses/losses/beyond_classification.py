@@ -12,7 +12,8 @@ import numpy as np
 from tinygrad_losses.activations import logsigmoid
 from tinygrad_losses.autograd import named_scope
 from tinygrad_losses.losses._beyond_common import (EPS_K, check_tensor, check_same_shape, check_at_least_1d,
-                                                    check_labels, check_number, one_hot_like, log_one_minus_pt)
+                                                    check_pair, check_class_scores, check_labels, check_number,
+                                                    one_hot_like, log_one_minus_pt)
 from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor
@@ -26,12 +27,6 @@ def _labels_pm1(target, input, fn):
     if bool(((y == 0) | (y == 1)).all()):
         y = 2 * y - 1
     return y
-
-
-def _check_class_scores(input, fn):
-    check_tensor(input, "input", fn)
-    if input.ndim == 0 or input.shape[-1] == 0:
-        raise ValueError(f"{fn}: input must have a non-empty last (class) dim, got shape {tuple(input.shape)}")
 
 
 # ---- hinge family ---------------------------------------------------------------------------------
@@ -84,7 +79,7 @@ def categorical_hinge_loss(input, target, reduction="mean"):
     Keras: keras.losses.categorical_hinge(target, input).
     """
     fn = "categorical_hinge_loss"
-    _check_class_scores(input, fn)
+    check_class_scores(input, fn)
     check_tensor(target, "target", fn, floating=False)
     check_same_shape(input, target, ("input", "target"), fn)
     reduction = check_reduction(reduction)
@@ -105,7 +100,7 @@ def multiclass_hinge_loss(input, target, reduction="mean"):
     optax: optax.losses.multiclass_hinge_loss(input, target).
     """
     fn = "multiclass_hinge_loss"
-    _check_class_scores(input, fn)
+    check_class_scores(input, fn)
     labels = check_labels(target, input, fn)
     reduction = check_reduction(reduction)
     onehot = one_hot_like(labels, input)
@@ -126,9 +121,7 @@ def perceptron_loss(input, target, reduction="mean"):
     optax: optax.losses.perceptron_loss(input, target).
     """
     fn = "perceptron_loss"
-    check_tensor(input, "input", fn)
-    check_tensor(target, "target", fn, floating=False)
-    check_same_shape(input, target, ("input", "target"), fn)
+    check_pair(input, target, fn, floating_target=False)
     reduction = check_reduction(reduction)
     y = target.detach().to(input.dtype)
     return reduce((-y * input).relu(), reduction)
@@ -144,7 +137,7 @@ def multiclass_perceptron_loss(input, target, reduction="mean"):
     optax: optax.losses.multiclass_perceptron_loss(input, target).
     """
     fn = "multiclass_perceptron_loss"
-    _check_class_scores(input, fn)
+    check_class_scores(input, fn)
     labels = check_labels(target, input, fn)
     reduction = check_reduction(reduction)
     true = (input * one_hot_like(labels, input)).sum(-1)
@@ -161,6 +154,17 @@ def _check_focal(gamma, alpha, fn, alpha_may_be_off):
 def _modulating(log_one_minus, gamma):
     """(1 − p)^γ = exp(γ·log(1 − p)): finite and with a finite gradient even where p rounds to 1."""
     return (gamma * log_one_minus).exp() if gamma != 0 else 1
+
+
+def _focal_bce_with_logits(x, y, gamma):
+    """(1 − p_t)^γ · BCEWithLogits(x, y), p = σ(x), all in log space: finite for every finite logit."""
+    bce = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
+    return _modulating(log_one_minus_pt(x, y), gamma) * bce
+
+
+def _alpha_t(alpha, y):
+    """α_t = α·y + (1−α)(1−y): α for positives, 1 − α for negatives."""
+    return alpha * y + (1 - alpha) * (1 - y)
 
 
 @named_scope("sigmoid_focal_loss")
@@ -181,21 +185,17 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="mean"):
     optax.losses.sigmoid_focal_loss(input, target, alpha=alpha, gamma=gamma).
     """
     fn = "sigmoid_focal_loss"
-    check_tensor(input, "input", fn)
-    check_tensor(target, "target", fn)
-    check_same_shape(input, target, ("input", "target"), fn)
+    check_pair(input, target, fn)
     _check_focal(gamma, alpha, fn, alpha_may_be_off=True)
     reduction = check_reduction(reduction)
-    y = target
-    bce = -(y * logsigmoid(input) + (1 - y) * logsigmoid(-input))
-    ell = _modulating(log_one_minus_pt(input, y), gamma) * bce
+    ell = _focal_bce_with_logits(input, target, gamma)
     if alpha is not None and alpha >= 0:
-        ell = (alpha * y + (1 - alpha) * (1 - y)) * ell
+        ell = _alpha_t(alpha, target) * ell
     return reduce(ell, reduction)
 
 
 @named_scope("binary_focal_crossentropy")
-def binary_focal_crossentropy(input, target, gamma=2.0, alpha=0.25, apply_class_balancing=False,
+def binary_focal_crossentropy(input, target, *, gamma=2.0, alpha=0.25, apply_class_balancing=False,
                               from_logits=False, label_smoothing=0.0, reduction="mean"):
     """Keras's binary focal cross-entropy: per-sample mean over the last axis of (1 − p_t)^γ · BCE.
 
@@ -204,8 +204,8 @@ def binary_focal_crossentropy(input, target, gamma=2.0, alpha=0.25, apply_class_
     Probabilities (from_logits=False): p is clipped to [1e-7, 1 − 1e-7] first, bce = −(y log p +
     (1−y) log(1−p)). Logits: the stable log-space forms of ``sigmoid_focal_loss`` (no clipping;
     Keras does the same for its bce).
-    Args: input (…, C) probabilities or logits; target (…, C) in [0, 1], same shape. Returns (…) for
-    'none'; 'mean' divides by the number of samples.
+    Args: input (…, C) probabilities or logits; target (…, C) in [0, 1], same shape; the options are
+    keyword-only. Returns (…) for 'none'; 'mean' divides by the number of samples.
     Example: target=[[0,1],[0,0]], input=[[0.6,0.4],[0.4,0.6]] → [0.329865, 0.205798];
     from_logits, target=[0,1,0,0], input=[−18.6,0.51,2.94,−12.8] → 0.691212.
     Keras: keras.losses.binary_focal_crossentropy(target, input, ...).
@@ -222,15 +222,14 @@ def binary_focal_crossentropy(input, target, gamma=2.0, alpha=0.25, apply_class_
     if label_smoothing:
         y = y * (1 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
-        bce = -(y * logsigmoid(input) + (1 - y) * logsigmoid(-input))
-        factor = _modulating(log_one_minus_pt(input, y), gamma)
+        ell = _focal_bce_with_logits(input, y, gamma)
     else:
         p = input.clamp(EPS_K, 1 - EPS_K)
         bce = -(y * p.log() + (1 - y) * (-p).log1p())
         factor = (y * (1 - p) + (1 - y) * p) ** gamma  # 1 − p_t ≥ 1e-7 after clipping: pow is safe
-    ell = factor * bce
+        ell = factor * bce
     if apply_class_balancing:
-        ell = (alpha * y + (1 - alpha) * (1 - y)) * ell
+        ell = _alpha_t(alpha, y) * ell
     return reduce(ell.mean(-1), reduction)
 
 
@@ -258,7 +257,7 @@ def categorical_focal_loss(input, target, alpha=0.25, gamma=2.0, from_logits=Fal
     Keras: keras.losses.categorical_focal_crossentropy(target, input, ...).
     """
     fn = "categorical_focal_loss"
-    _check_class_scores(input, fn)
+    check_class_scores(input, fn)
     check_tensor(target, "target", fn, floating=False)
     check_same_shape(input, target, ("input", "target"), fn)
     _check_focal(gamma, alpha, fn, alpha_may_be_off=False)
@@ -298,7 +297,7 @@ def poly1_loss(input, target, epsilon=2.0, reduction="mean"):
     optax: optax.losses.poly_loss_cross_entropy(input, target, epsilon=epsilon).
     """
     fn = "poly1_loss"
-    _check_class_scores(input, fn)
+    check_class_scores(input, fn)
     y = _probability_target(target, input, fn)
     check_number(epsilon, "epsilon", fn)
     reduction = check_reduction(reduction)
@@ -319,7 +318,7 @@ def generalized_cross_entropy(input, target, q=0.7, reduction="mean"):
     Keras: keras.losses.categorical_generalized_cross_entropy(target, input, q).
     """
     fn = "generalized_cross_entropy"
-    _check_class_scores(input, fn)
+    check_class_scores(input, fn)
     labels = check_labels(target, input, fn)
     check_number(q, "q", fn, low=0, high=1, low_open=True)
     reduction = check_reduction(reduction)

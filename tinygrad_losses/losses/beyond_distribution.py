@@ -1,15 +1,8 @@
 """Divergences beyond PyTorch: optax's generalized KL (for unnormalised measures) and Jensen–Shannon."""
 from tinygrad_losses.autograd import named_scope
-from tinygrad_losses.losses._beyond_common import check_tensor, check_same_shape, check_at_least_1d, xlogy
+from tinygrad_losses.losses._beyond_common import check_pair, xlogy
 from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses.registry import register
-
-
-def _pair(input, target, fn):
-    check_tensor(input, "input", fn)
-    check_tensor(target, "target", fn)
-    check_same_shape(input, target, ("input", "target"), fn)
-    check_at_least_1d(input, "input", fn)
 
 
 @named_scope("generalized_kl_divergence")
@@ -24,7 +17,7 @@ def generalized_kl_divergence(input, target, reduction="mean"):
     optax: optax.losses.generalized_kl_divergence(input, target).
     """
     fn = "generalized_kl_divergence"
-    _pair(input, target, fn)
+    check_pair(input, target, fn, last_axis=True)
     reduction = check_reduction(reduction)
     ell = xlogy(target, target) - target * input + input.exp() - target
     return reduce(ell.sum(-1), reduction)
@@ -40,7 +33,7 @@ def js_divergence(input, target, reduction="mean"):
     Example: P=[0.2,0.5,0.3], Q=[0.1,0.1,0.8] → 0.140228.
     """
     fn = "js_divergence"
-    _pair(input, target, fn)
+    check_pair(input, target, fn, last_axis=True)
     reduction = check_reduction(reduction)
     m = (input + target) / 2
     kl_p = xlogy(input, input) - xlogy(input, m)

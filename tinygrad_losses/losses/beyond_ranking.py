@@ -1,6 +1,6 @@
 """Listwise ranking: optax's softmax cross-entropy over the items of a list."""
 from tinygrad_losses.autograd import named_scope
-from tinygrad_losses.losses._beyond_common import check_tensor, check_same_shape, check_at_least_1d
+from tinygrad_losses.losses._beyond_common import check_pair
 from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
@@ -19,10 +19,7 @@ def ranking_softmax_loss(input, target, where_mask=None, reduction="mean"):
     optax: optax.losses.ranking_softmax_loss(input, target, where=where_mask) (rax's softmax_loss).
     """
     fn = "ranking_softmax_loss"
-    check_tensor(input, "input", fn)
-    check_tensor(target, "target", fn)
-    check_same_shape(input, target, ("input", "target"), fn)
-    check_at_least_1d(input, "input", fn)
+    check_pair(input, target, fn, last_axis=True)
     reduction = check_reduction(reduction)
     if where_mask is None:
         return reduce(-(target * input.log_softmax(-1)).sum(-1), reduction)

@@ -10,18 +10,9 @@ import math
 
 from tinygrad_losses.activations import softplus
 from tinygrad_losses.autograd import named_scope
-from tinygrad_losses.losses._beyond_common import (EPS_K, check_tensor, check_same_shape, check_at_least_1d,
-                                                    check_number)
+from tinygrad_losses.losses._beyond_common import EPS_K, check_pair, check_number, l2_normalize
 from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses.registry import register
-
-
-def _pair(input, target, fn, last_axis=True):
-    check_tensor(input, "input", fn)
-    check_tensor(target, "target", fn)
-    check_same_shape(input, target, ("input", "target"), fn)
-    if last_axis:
-        check_at_least_1d(input, "input", fn)
 
 
 @named_scope("log_cosh_loss")
@@ -34,7 +25,7 @@ def log_cosh_loss(input, target, reduction="mean"):
     Example: target=[[1,2,0],[0.5,−1,3]], input=[[1.5,0,0.1],[0.5,30,2]] → 'none' [0.48337, 10.2469].
     Keras: keras.losses.log_cosh(target, input); optax.losses.log_cosh is the elementwise ℓ.
     """
-    _pair(input, target, "log_cosh_loss")
+    check_pair(input, target, "log_cosh_loss", last_axis=True)
     reduction = check_reduction(reduction)
     d = input - target
     ell = d + softplus(-2 * d) - math.log(2)  # log cosh d = log((e^d + e^−d)/2), no overflow for any d
@@ -52,7 +43,7 @@ def msle_loss(input, target, reduction="mean"):
     Example: target=[[1,2,0],[0.5,10,3]], input=[[1.5,0,0.1],[0.5,8,−1]] → [0.421942, 0.654027].
     Keras: keras.losses.mean_squared_logarithmic_error(target, input).
     """
-    _pair(input, target, "msle_loss")
+    check_pair(input, target, "msle_loss", last_axis=True)
     reduction = check_reduction(reduction)
     diff = input.clamp(min=EPS_K).log1p() - target.clamp(min=EPS_K).log1p()
     return reduce((diff * diff).mean(-1), reduction)
@@ -69,7 +60,7 @@ def mape_loss(input, target, reduction="mean"):
     Example: target=[[1,2,0],[0.5,10,3]], input=[[1.5,0,0.1],[0.5,8,−1]] → [3.33334e7, 51.1111].
     Keras: keras.losses.mean_absolute_percentage_error(target, input).
     """
-    _pair(input, target, "mape_loss")
+    check_pair(input, target, "mape_loss", last_axis=True)
     reduction = check_reduction(reduction)
     ell = (target - input).abs() / target.abs().clamp(min=EPS_K)
     return reduce(100 * ell.mean(-1), reduction)
@@ -87,7 +78,7 @@ def poisson_loss(input, target, reduction="mean"):
     Example: target=[[1,0,3],[2,1,0]], input=[[0.5,0.2,2.5],[2,1e−9,0.3]] → [0.381425, 5.67395].
     Keras: keras.losses.poisson(target, input).
     """
-    _pair(input, target, "poisson_loss")
+    check_pair(input, target, "poisson_loss", last_axis=True)
     reduction = check_reduction(reduction)
     return reduce((input - target * (input + EPS_K).log()).mean(-1), reduction)
 
@@ -104,15 +95,12 @@ def cosine_similarity_loss(input, target, dim=-1, eps=EPS_K, reduction="mean"):
     Example: target=[[1,2,3],[0,0,0]], input=[[1,0,1],[1,2,0]] → [−0.755929, 0].
     Keras: keras.losses.cosine_similarity(target, input, axis=dim); optax.losses.cosine_distance = 1 + ℓ.
     """
-    _pair(input, target, "cosine_similarity_loss")
+    check_pair(input, target, "cosine_similarity_loss", last_axis=True)
     check_number(eps, "eps", "cosine_similarity_loss", low=0)
     reduction = check_reduction(reduction)
     dim = input._dim(dim)
-
-    def unit(v):
-        return v * (v * v).sum(dim, keepdim=True).clamp(min=eps * eps).rsqrt()
-
-    return reduce(-(unit(target) * unit(input)).sum(dim), reduction)
+    t_hat, x_hat = l2_normalize(target, dim, eps * eps), l2_normalize(input, dim, eps * eps)  # ‖·‖ floored at eps
+    return reduce(-(t_hat * x_hat).sum(dim), reduction)
 
 
 @named_scope("pinball_loss")
@@ -126,7 +114,7 @@ def pinball_loss(input, target, tau=0.5, reduction="mean"):
     Example: target=[1,2,3], input=[1.5,1,3], tau=0.9 → [0.05, 0.9, 0], mean 0.316667.
     No Keras/optax equivalent (tensorflow_addons had PinballLoss).
     """
-    _pair(input, target, "pinball_loss", last_axis=False)
+    check_pair(input, target, "pinball_loss")
     check_number(tau, "tau", "pinball_loss", low=0, high=1, low_open=True, high_open=True)
     reduction = check_reduction(reduction)
     e = target - input
@@ -143,7 +131,7 @@ def pseudo_huber_loss(input, target, delta=1.0, reduction="mean"):
     'mean' divides by numel.
     Example: d=[0,0.5,3], delta=1 → [0, 0.118034, 2.16228].
     """
-    _pair(input, target, "pseudo_huber_loss", last_axis=False)
+    check_pair(input, target, "pseudo_huber_loss")
     check_number(delta, "delta", "pseudo_huber_loss", low=0, low_open=True)
     reduction = check_reduction(reduction)
     d = input - target

@@ -6,17 +6,10 @@ insensitive to how much background there is (unlike per-pixel cross-entropy).
 import numpy as np
 
 from tinygrad_losses.autograd import named_scope
-from tinygrad_losses.losses._beyond_common import EPS_K, check_tensor, check_same_shape, check_number
+from tinygrad_losses.losses._beyond_common import EPS_K, check_pair, check_number
 from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor
-
-
-def _pair(input, target, fn):
-    check_tensor(input, "input", fn)
-    check_tensor(target, "target", fn, floating=False)
-    check_same_shape(input, target, ("input", "target"), fn)
-    return target.to(input.dtype)
 
 
 @named_scope("tversky_loss")
@@ -32,7 +25,8 @@ def tversky_loss(input, target, alpha=0.5, beta=0.5, dim=None, eps=EPS_K, reduct
     Keras: keras.losses.tversky(target, input, alpha, beta, axis=dim).
     """
     fn = "tversky_loss"
-    y = _pair(input, target, fn)
+    check_pair(input, target, fn, floating_target=False)
+    y = target.to(input.dtype)
     check_number(alpha, "alpha", fn, low=0)
     check_number(beta, "beta", fn, low=0)
     check_number(eps, "eps", fn, low=0)
@@ -56,7 +50,8 @@ def dice_loss(input, target, dim=None, eps=EPS_K, reduction="mean"):
     Keras: keras.losses.dice(target, input, axis=dim).
     """
     fn = "dice_loss"
-    y = _pair(input, target, fn)
+    check_pair(input, target, fn, floating_target=False)
+    y = target.to(input.dtype)
     check_number(eps, "eps", fn, low=0)
     reduction = check_reduction(reduction)
     inter = (y * input).sum(dim)
@@ -80,7 +75,8 @@ def multiclass_dice_loss(input, target, smooth=1.0, alpha=0.5, beta=0.5, apply_s
     optax: optax.losses.dice_loss(input, target, ...).
     """
     fn = "multiclass_dice_loss"
-    t = _pair(input, target, fn)
+    check_pair(input, target, fn, floating_target=False)
+    t = target.to(input.dtype)
     if input.ndim < 2:
         raise ValueError(f"{fn}: input must have shape (B, spatial..., C) with at least 2 dims, "
                          f"got {tuple(input.shape)}")

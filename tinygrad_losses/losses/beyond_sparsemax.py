@@ -9,8 +9,8 @@ diag(m) − m mᵀ/k (m the support mask) and it can be differentiated again.
 import numpy as np
 
 from tinygrad_losses.autograd import named_scope
-from tinygrad_losses.losses._beyond_common import (check_tensor, check_same_shape, check_labels,
-                                                    one_hot_like)
+from tinygrad_losses.losses._beyond_common import (check_tensor, check_at_least_1d, check_pair,
+                                                    check_class_scores, check_labels, one_hot_like)
 from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
@@ -37,8 +37,7 @@ def sparsemax(input, dim=-1):
     jax: optax.projections.projection_simplex / jax.nn.sparsemax-style implementations.
     """
     check_tensor(input, "input", "sparsemax")
-    if input.ndim == 0:
-        raise ValueError("sparsemax: input must have at least 1 dim, got a 0-d tensor")
+    check_at_least_1d(input, "input", "sparsemax", why=None)
     d = input._dim(dim)
     x = input.transpose(d, -1) if d != input.ndim - 1 else input
     mask = Tensor(_support(x.detach().numpy()), device=x.device)
@@ -60,9 +59,7 @@ def sparsemax_loss(input, target, reduction="mean"):
     optax: optax.losses.sparsemax_loss(input, target).
     """
     fn = "sparsemax_loss"
-    check_tensor(input, "input", fn)
-    check_tensor(target, "target", fn, floating=False)
-    check_same_shape(input, target, ("input", "target"), fn)
+    check_pair(input, target, fn, floating_target=False)
     if not bool(((target == 0) | (target == 1)).all()):
         raise ValueError(f"{fn}: target must hold labels 0 or 1, got values {np.unique(target.numpy())[:5]}")
     reduction = check_reduction(reduction)
@@ -82,9 +79,7 @@ def multiclass_sparsemax_loss(input, target, reduction="mean"):
     optax: optax.losses.multiclass_sparsemax_loss(input, target).
     """
     fn = "multiclass_sparsemax_loss"
-    check_tensor(input, "input", fn)
-    if input.ndim == 0 or input.shape[-1] == 0:
-        raise ValueError(f"{fn}: input must have a non-empty last (class) dim, got shape {tuple(input.shape)}")
+    check_class_scores(input, fn)
     labels = check_labels(target, input, fn)
     reduction = check_reduction(reduction)
     p = sparsemax(input)

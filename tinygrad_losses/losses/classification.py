@@ -37,27 +37,35 @@ def _check_weight(fn, weight, input, n_classes, same_dtype=True):
     return weight
 
 
-def _check_class_target(fn, input, target):
-    """torch's shape rules for class-index targets; returns the int64 target."""
+def _check_class_target(fn, shape, target):
+    """torch's shape rules for class-index targets of logits of ``shape`` (at least 1-D: (C), (N, C) or
+    (N, C, d1, ..., dK)); returns the int64 target."""
     if target.dtype not in (dtypes.int64, dtypes.uint8):
         raise RuntimeError(f"{fn}: expected target dtype to be Long or Byte (int64 or uint8) for class "
                            f"indices, but got {target.dtype}")
-    if input.ndim == 1:
+    if len(shape) == 1:
         if target.ndim > 1 or (target.ndim == 1 and target.shape[0] != 1):
             raise ValueError(f"{fn}: For 1D input, 1D target must have size 1, but got target size: "
                              f"{target.shape[0] if target.ndim == 1 else tuple(target.shape)}")
     else:
         batch = target.shape[0] if target.ndim else 0
-        if batch != input.shape[0]:
-            raise ValueError(f"{fn}: Expected input batch_size ({input.shape[0]}) to match target "
+        if batch != shape[0]:
+            raise ValueError(f"{fn}: Expected input batch_size ({shape[0]}) to match target "
                              f"batch_size ({batch}).")
-        if input.ndim == 2 and target.ndim != 1:
+        if len(shape) == 2 and target.ndim != 1:
             raise RuntimeError(f"{fn}: 0D or 1D target tensor expected for a 2-D input, multi-target not "
                                f"supported; got target of shape {tuple(target.shape)}")
-        expected = (input.shape[0],) + tuple(input.shape[2:])
-        if input.ndim > 2 and tuple(target.shape) != expected:
+        expected = (shape[0],) + tuple(shape[2:])
+        if len(shape) > 2 and tuple(target.shape) != expected:
             raise RuntimeError(f"{fn}: Expected target size {list(expected)}, got {list(target.shape)}")
     return target if target.dtype == dtypes.int64 else target.long()
+
+
+def label_smoothing_arg(fn, label_smoothing):
+    """torch's rule for ε: above 1 is a RuntimeError, below 0 counts as 0. Returns ε as a float."""
+    if label_smoothing > 1:
+        raise RuntimeError(f"{fn}: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    return max(float(label_smoothing), 0.0)
 
 
 def check_target_values(fn, target, ignore_index, n_classes):
@@ -119,9 +127,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     tensor_arg(fn, "input", input)
     tensor_arg(fn, "target", target)
     reduction = check_reduction(reduction)
-    if label_smoothing > 1:
-        raise RuntimeError(f"{fn}: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    label_smoothing = max(float(label_smoothing), 0.0)
+    label_smoothing = label_smoothing_arg(fn, label_smoothing)
     floating_arg(fn, "input", input)
     if target.shape == input.shape:  # torch's rule: same shape means class probabilities
         if not dtypes.is_floating(target.dtype):
@@ -144,7 +150,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
     if input.ndim == 0:
         raise IndexError(f"{fn}: input must have at least 1 dim (the class dim), got a 0-d tensor")
-    target = _check_class_target(fn, input, target)
+    target = _check_class_target(fn, input.shape, target)
     n_classes = input.shape[_class_dim(input)]
     if weight is not None:
         constant_arg(fn, "weight", _check_weight(fn, weight, input, n_classes))
@@ -182,7 +188,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     if input.ndim == 0:
         raise ValueError(f"{fn}: Expected 1 or more dimensions (got 0) for input")
     floating_arg(fn, "input", input)
-    target = _check_class_target(fn, input, target)
+    target = _check_class_target(fn, input.shape, target)
     n_classes = input.shape[_class_dim(input)]
     if weight is not None:
         constant_arg(fn, "weight", _check_weight(fn, weight, input, n_classes))
@@ -226,7 +232,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     if weight is not None:
         tensor_arg(fn, "weight", weight)
         constant_arg(fn, "weight", weight)
-        weight_not_enlarging(fn, "weight", weight, input.shape, target.shape)
+        weight_not_enlarging(fn, "weight", weight, input.shape)
         loss = loss * weight.to(input.dtype)  # torch multiplies in place: the result keeps input's dtype
     return reduce(loss, reduction)
 
@@ -266,7 +272,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
         if w is not None:
             tensor_arg(fn, name, w)
             constant_arg(fn, name, w)
-            weight_not_enlarging(fn, name, w, input.shape, input.shape)
+            weight_not_enlarging(fn, name, w, input.shape)
     dtype = dtypes.result_type(input, target)  # weights never promote the result (torch)
     softplus_neg = Softplus.apply(-input)  # softplus(−x) = −logσ(x), finite for every finite x
     if pos_weight is None:

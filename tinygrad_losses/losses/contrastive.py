@@ -5,7 +5,7 @@ Both are cross-entropies over similarity logits, computed in log space with a ro
 import numpy as np
 
 from tinygrad_losses.autograd import named_scope
-from tinygrad_losses.losses._beyond_common import check_tensor, check_number
+from tinygrad_losses.losses._beyond_common import check_tensor, check_same_shape, check_number, l2_normalize
 from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
@@ -44,8 +44,7 @@ def ntxent_loss(embeddings, labels, temperature=0.07, reduction="mean"):
     check_number(temperature, "temperature", fn, low=0, low_open=True)
     reduction = check_reduction(reduction)
     e = embeddings
-    eps = float(np.finfo(e.dtype).eps)
-    unit = e * (e * e).sum(-1, keepdim=True).clamp(min=eps).rsqrt()
+    unit = l2_normalize(e, -1, float(np.finfo(e.dtype).eps))  # squared norm floored at machine epsilon
     S = unit @ unit.T / temperature
     lab = labels.numpy()
     same = lab[:, None] == lab[None, :]
@@ -73,9 +72,7 @@ def info_nce_loss(query, keys, temperature=0.1, symmetric=False, reduction="mean
     fn = "info_nce_loss"
     _check_matrix(query, "query", fn)
     _check_matrix(keys, "keys", fn)
-    if query.shape != keys.shape:
-        raise ValueError(f"{fn}: query and keys must have the same shape (N, D), got {tuple(query.shape)} "
-                         f"and {tuple(keys.shape)}")
+    check_same_shape(query, keys, ("query", "keys"), fn)
     check_number(temperature, "temperature", fn, low=0, low_open=True)
     reduction = check_reduction(reduction)
     logits = query @ keys.T / temperature

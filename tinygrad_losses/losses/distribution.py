@@ -7,7 +7,7 @@ import numpy as np
 from tinygrad_losses import dtypes
 from tinygrad_losses.autograd import named_scope
 from tinygrad_losses.creation import full_like
-from tinygrad_losses.losses._reduction import check_reduction, reduce
+from tinygrad_losses.losses._reduction import check_reduction, reduce, strict_reduction
 from tinygrad_losses.losses._torch_common import tensor_arg
 from tinygrad_losses.losses.primitives import ClampStraightThrough, xlogy
 from tinygrad_losses.losses.registry import register
@@ -38,10 +38,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduct
     fn = "poisson_nll_loss"
     tensor_arg(fn, "input", input)
     tensor_arg(fn, "target", target)
-    if reduction == "elementwise_mean":  # torch parses this loss's reduction without the old alias
-        raise ValueError(f"{fn}: elementwise_mean is not a valid value for reduction "
-                         f"(expected one of 'none', 'mean', 'sum')")
-    reduction = check_reduction(reduction)
+    reduction = strict_reduction(reduction)  # torch parses this loss's reduction without the old alias
     with np.errstate(divide="ignore", invalid="ignore"):
         if log_input:
             loss = input.exp() - target * input
@@ -99,9 +96,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     tensor_arg(fn, "target", target)
     var = _gaussian_var(fn, input, var)
     message = fn + ": {reduction} is not valid (expected one of 'none', 'mean', 'sum')"
-    if reduction == "elementwise_mean":  # this loss's own parser has no deprecated alias
-        raise ValueError(message.format(reduction=reduction))
-    reduction = check_reduction(reduction, message=message)
+    reduction = strict_reduction(reduction, message=message)  # this loss's own parser has no deprecated alias
     v = ClampStraightThrough.apply(var, min=eps)
     d = input - target
     loss = 0.5 * (v.log() + d * d / v)

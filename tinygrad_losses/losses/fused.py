@@ -52,6 +52,13 @@ class enabled:
         set_enabled(self.prev)
 
 
+def mean_denominator(target, weight, ignore_index):
+    """cross_entropy's 'mean' divisor for an int64 target array: D = Σ_{non-ignored} w[y] (their count
+    without weights). An int, or a float64 with weights."""
+    kept = target != ignore_index
+    return np.sum(np.asarray(weight, np.float64)[target[kept]]) if weight is not None else np.count_nonzero(kept)
+
+
 def composed_grad(x, target, weight, ignore_index, label_smoothing, scale):
     """d loss / d x for (N, C) logits, from Tensor ops (differentiable), upstream gradient 1 per row:
 
@@ -100,9 +107,7 @@ class FusedCrossEntropy(Function):
     def _scale(self):
         if self.reduction != "mean":
             return 1.0
-        kept = self.target != self.ignore_index
-        d = (np.sum(np.asarray(self.weight, np.float64)[self.target[kept]]) if self.weight is not None
-             else np.count_nonzero(kept))
+        d = mean_denominator(self.target, self.weight, self.ignore_index)
         return 1.0 / d if d != 0 else 0.0  # all ignored: torch's gradients are 0
 
     def backward(self, g):

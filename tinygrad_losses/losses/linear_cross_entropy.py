@@ -16,7 +16,7 @@ from tinygrad_losses.autograd import Function, named_scope
 from tinygrad_losses.losses import classification
 from tinygrad_losses.losses._reduction import check_reduction
 from tinygrad_losses.losses._torch_common import constant_arg, floating_arg, tensor_arg
-from tinygrad_losses.losses.fused import composed_grad
+from tinygrad_losses.losses.fused import composed_grad, mean_denominator
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor
 
@@ -79,20 +79,6 @@ def _chunked(x, w, b, target, weight, ignore_index, label_smoothing, rows, row_s
     return loss, gx, gw, gb
 
 
-def _denominator(target, weight, ignore_index):
-    """'mean' divides by D = Σ_{non-ignored} w[y] (their count without weights)."""
-    kept = target != ignore_index
-    return float(np.sum(np.asarray(weight, np.float64)[target[kept]]) if weight is not None
-                 else np.count_nonzero(kept))
-
-
-class _Shape:
-    """Stands in for the (never built) logits in classification's target checks, which read ndim and shape."""
-
-    def __init__(self, shape):
-        self.shape, self.ndim = shape, len(shape)
-
-
 class LinearCrossEntropy(Function):
     """x (N, in), W (V, in), optional b (V,) and int64 targets (N,) -> per-row loss (N,) for 'none',
     else the reduced scalar. A primitive for memory: see the module docstring. Saves d/d x, W, b
@@ -103,7 +89,7 @@ class LinearCrossEntropy(Function):
                 reduction="mean", rows=1, need=(True, True, True)):
         self.target, self.weight, self.ignore_index = target, weight, ignore_index
         self.label_smoothing, self.reduction, self.rows, self.need = label_smoothing, reduction, rows, need
-        denom = _denominator(target, weight, ignore_index) if reduction == "mean" else 1.0
+        denom = float(mean_denominator(target, weight, ignore_index)) if reduction == "mean" else 1.0
         self.scale = 1.0 / denom if denom else 0.0  # all ignored: the gradients are 0 (loss nan, below)
         want = reduction != "none" and any(need)
         loss, *self.grads = _chunked(x, w, b, target, weight, ignore_index, label_smoothing, rows,
@@ -210,9 +196,7 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
         raise RuntimeError(f"{fn}: ignore_index cannot be specified when target contains probabilities "
                            f"(got ignore_index={ignore_index})")
     ii = -100 if ignore_index is None else int(ignore_index)
-    if label_smoothing > 1:
-        raise RuntimeError(f"{fn}: label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    eps = max(float(label_smoothing), 0.0)
+    eps = classification.label_smoothing_arg(fn, label_smoothing)
     chunked = (not probabilities and linear_weight.ndim == 2 and input.dtype in (dtypes.float32, dtypes.float64)
                and linear_weight.dtype == input.dtype and (linear_bias is None or linear_bias.dtype == input.dtype)
                and input.device == "cpu")
@@ -226,8 +210,8 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
         return classification.cross_entropy(z, target, weight=weight, ignore_index=ii, reduction=reduction,
                                             label_smoothing=eps)
     n_classes = linear_weight.shape[0]
-    like = _Shape((input.shape[0], n_classes) if input.ndim == 2 else (n_classes,))  # the logits' shape
-    t = classification._check_class_target(fn, like, target)
+    logits_shape = (input.shape[0], n_classes) if input.ndim == 2 else (n_classes,)  # never built
+    t = classification._check_class_target(fn, logits_shape, target)
     if weight is not None:
         constant_arg(fn, "weight", classification._check_weight(fn, weight, input, n_classes))
     classification.check_target_values(fn, t, ii, n_classes)

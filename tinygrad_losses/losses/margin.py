@@ -11,19 +11,10 @@ import numpy as np
 from tinygrad_losses import dtypes
 from tinygrad_losses.activations import Softplus, logsigmoid
 from tinygrad_losses.autograd import is_grad_enabled, named_scope
-from tinygrad_losses.losses._reduction import check_reduction, reduce
+from tinygrad_losses.losses._reduction import check_reduction, reduce, strict_reduction
 from tinygrad_losses.losses._torch_common import broadcast_shape, constant_arg, floating_arg, tensor_arg
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
-
-
-def strict_reduction(reduction, message=None):
-    """``check_reduction`` for the losses whose torch parser does not know the deprecated
-    'elementwise_mean' (multilabel_soft_margin, triplet_margin_with_distance)."""
-    if reduction == "elementwise_mean":
-        text = message or "{reduction} is not a valid value for reduction (expected one of 'none', 'mean', 'sum')"
-        raise ValueError(text.format(reduction=reduction))
-    return check_reduction(reduction, message=message)
 
 
 def _int64_target(fn, target):

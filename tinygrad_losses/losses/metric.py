@@ -11,9 +11,9 @@ import numpy as np
 
 from tinygrad_losses import dtypes
 from tinygrad_losses.autograd import named_scope
-from tinygrad_losses.losses._reduction import check_reduction, reduce
+from tinygrad_losses.losses._reduction import check_reduction, reduce, strict_reduction
 from tinygrad_losses.losses._torch_common import broadcast_shape, tensor_arg
-from tinygrad_losses.losses.margin import strict_reduction
+from tinygrad_losses.losses.primitives import ClampStraightThrough
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
 
@@ -63,9 +63,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     shape = broadcast_shape(fn, x1.shape, x2.shape)
     x1, x2 = x1.to(common).expand(shape), x2.to(common).expand(shape)
 
-    def clamped_norm(x):
-        n = x.norm(2, dim=dim, keepdim=True)
-        return n + (n.detach().clamp(min=eps) - n.detach())  # value max(‖x‖, eps), gradient of ‖x‖
+    def clamped_norm(x):  # value max(‖x‖, eps), gradient of ‖x‖ (torch clamps under no_grad)
+        return ClampStraightThrough.apply(x.norm(2, dim=dim, keepdim=True), min=eps)
     return ((x1 / clamped_norm(x1)) * (x2 / clamped_norm(x2))).sum(dim)
 
 
@@ -186,18 +185,17 @@ register("cosine_embedding_loss", cosine_embedding_loss, "CosineEmbeddingLoss", 
          "ones (y = −1, cosine pushed below the margin). Lengths are ignored.",
          {"input1": [[1.0, 2.0, 3.0], [0.5, -1.0, 0.0]], "input2": [[1.0, 0.0, 1.0], [0.5, 1.0, 2.0]],
           "target": [1.0, -1.0], "margin": -0.5})
+# one triplet example for both triplet losses (the default distance makes them equal here: 0.320495)
+_TRIPLET = {"anchor": [[1.0, 2.0], [0.0, 0.0], [1.0, 1.0]], "positive": [[1.5, 2.0], [0.0, 1.0], [1.0, 1.0]],
+            "negative": [[1.0, 3.0], [2.0, 0.5], [1.5, 1.2]]}
 register("triplet_margin_loss", triplet_margin_loss, "TripletMarginLoss", "metric learning",
          r"\ell = \max(0, m + \|a - p + \epsilon\|_p - \|a - n + \epsilon\|_p)",
          "l = max(0, margin + ‖a − pos + eps‖_p − ‖a − neg + eps‖_p)",
          "Metric learning from triplets: an anchor must be closer to a positive (same identity) than to "
-         "a negative by a margin. Used for face recognition and retrieval embeddings (FaceNet).",
-         {"anchor": [[1.0, 2.0], [0.0, 0.0], [1.0, 1.0]], "positive": [[1.5, 2.0], [0.0, 1.0], [1.0, 1.0]],
-          "negative": [[1.0, 3.0], [2.0, 0.5], [1.5, 1.2]]})
+         "a negative by a margin. Used for face recognition and retrieval embeddings (FaceNet).", _TRIPLET)
 register("triplet_margin_with_distance_loss", triplet_margin_with_distance_loss,
          "TripletMarginWithDistanceLoss", "metric learning",
          r"\ell = \max(0, m + d(a, p) - d(a, n))",
          "l = max(0, margin + d(a, pos) − d(a, neg))",
          "The triplet loss with a distance of your choice (cosine distance, a learned metric ...); "
-         "the default is the Euclidean pairwise distance.",
-         {"anchor": [[1.0, 2.0], [0.0, 0.0], [1.0, 1.0]], "positive": [[1.5, 2.0], [0.0, 1.0], [1.0, 1.0]],
-          "negative": [[1.0, 3.0], [2.0, 0.5], [1.5, 1.2]]})
+         "the default is the Euclidean pairwise distance.", _TRIPLET)

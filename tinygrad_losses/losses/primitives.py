@@ -40,8 +40,8 @@ class BinaryCrossEntropy(Function):
 class ClampStraightThrough(Function):
     """max(x, min) in the forward; the gradient passes unchanged (also below ``min``).
 
-    Used where torch clamps under ``no_grad`` (gaussian_nll_loss's variance): the gradient is
-    evaluated at the clamped value but never zeroed.
+    Used where torch clamps under ``no_grad`` (gaussian_nll_loss's variance, cosine_similarity's
+    norms): the gradient is evaluated at the clamped value but never zeroed.
     """
     saves_inputs = False
 

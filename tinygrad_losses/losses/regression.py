@@ -7,7 +7,7 @@ take an optional elementwise ``weight`` of exactly ``input``'s shape; NOTE weigh
 """
 from tinygrad_losses import dtypes
 from tinygrad_losses.autograd import named_scope
-from tinygrad_losses.losses._reduction import check_reduction, reduce
+from tinygrad_losses.losses._reduction import check_reduction, reduce, strict_reduction
 from tinygrad_losses.losses._torch_common import tensor_arg, warn_if_broadcast
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import where
@@ -23,9 +23,8 @@ def _setup(fn, input, target, reduction, weight, floating=True):
         reduction = check_reduction(reduction)
     else:
         tensor_arg(fn, "weight", weight)
-        if reduction == "elementwise_mean":  # the weighted path has its own parser without the old alias
-            raise ValueError(f"{fn}: " + _WEIGHTED_REDUCTION.format(reduction=reduction))
-        reduction = check_reduction(reduction, message=f"{fn}: " + _WEIGHTED_REDUCTION)
+        # the weighted path has its own parser, without the old 'elementwise_mean' alias
+        reduction = strict_reduction(reduction, message=f"{fn}: " + _WEIGHTED_REDUCTION)
     kinds = {input.dtype.kind, target.dtype.kind}
     if "b" in kinds:
         raise RuntimeError(f"{fn}: input and target must be number tensors, got {input.dtype} and {target.dtype}")

@@ -48,7 +48,7 @@ def dropout(input, p=0.5, training=True):
     if p == 1:
         return input * 0
     keep = random.generator().random(input.shape) >= p
-    mask = Tensor._make((keep / (1 - p)).astype(input.dtype), input.device, False)
+    mask = Tensor((keep / (1 - p)).astype(input.dtype), device=input.device)
     return input * mask
 
 

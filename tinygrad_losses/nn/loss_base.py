@@ -25,8 +25,7 @@ class _WeightedLoss(_Loss):
         super().__init__(reduction)
         if weight is not None and not isinstance(weight, Tensor):
             weight = Tensor(weight)
-        object.__setattr__(self, "_buffers", {"weight": weight} if weight is not None else {})
-        object.__setattr__(self, "weight", weight)
+        self.register_buffer("weight", weight)
 
     def extra_repr(self):
         parts = [f"weight={tuple(self.weight.shape)}"] if self.weight is not None else []

@@ -59,8 +59,7 @@ class LinearCrossEntropyLoss(_Loss):
         self.out_features = tuple(out_features)
         self.num_classes = num_classes
         self.linear = Linear(in_features, num_classes * math.prod(self.out_features), bias=bias, dtype=dtype)
-        object.__setattr__(self, "_buffers", {"weight": weight} if weight is not None else {})
-        object.__setattr__(self, "weight", weight)
+        self.register_buffer("weight", weight)
         self.ignore_index, self.label_smoothing, self.options = ignore_index, label_smoothing, options
 
     def forward(self, input, target):

@@ -111,9 +111,7 @@ class BCEWithLogitsLoss(_WeightedLoss):
         super().__init__(weight, reduction)
         if pos_weight is not None and not isinstance(pos_weight, Tensor):
             pos_weight = Tensor(pos_weight)
-        if pos_weight is not None:
-            self._buffers["pos_weight"] = pos_weight
-        object.__setattr__(self, "pos_weight", pos_weight)
+        self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):
         return C.binary_cross_entropy_with_logits(input, target, weight=self.weight, reduction=self.reduction,

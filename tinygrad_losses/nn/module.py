@@ -9,9 +9,38 @@ class Parameter(Tensor):
     """Marker constructor: ``Parameter(tensor)`` is a leaf tensor with requires_grad=True."""
 
     def __new__(cls, data, requires_grad=True):
-        t = data.detach() if isinstance(data, Tensor) else Tensor(data)
-        t = Tensor._make(t._data, t._device, False)
+        t = Tensor._make(data._data, data._device, False) if isinstance(data, Tensor) else Tensor(data)
         return t.requires_grad_(requires_grad)
+
+
+def state_dict_problems(own, state, strict, source="the state dict", missing_label="missing keys",
+                        unexpected_label="unexpected keys"):
+    """(missing names, unexpected names, problems): how ``state`` differs from a model's own state
+    dict ``own`` in names (reported only when ``strict``), shapes and dtypes, as lines of text."""
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    problems = []
+    if strict:
+        problems += [f"{missing_label}: {missing}"] if missing else []
+        problems += [f"{unexpected_label}: {unexpected}"] if unexpected else []
+    for k, t in own.items():
+        if k in state:
+            v = state[k]
+            shape, dtype = tuple(getattr(v, "shape", ())), getattr(v, "dtype", None)
+            if shape != t.shape:
+                problems.append(f"{k}: shape {shape} in {source}, {t.shape} in the model")
+            elif dtype is not None and dtype != t.dtype:
+                problems.append(f"{k}: dtype {dtype} in {source}, {t.dtype} in the model")
+    return missing, unexpected, problems
+
+
+def zero_grads(params, set_to_none):
+    """Forget the gradients of ``params``: ``None``, or zeros with ``set_to_none=False``."""
+    for p in params:
+        if set_to_none:
+            p.grad = None
+        elif p.grad is not None:
+            p.grad = p.grad.detach() * 0
 
 
 class Module:
@@ -176,11 +205,7 @@ class Module:
         return self.to("float64")
 
     def zero_grad(self, set_to_none=True):
-        for p in self.parameters():
-            if set_to_none:
-                p.grad = None
-            elif p.grad is not None:
-                p.grad = p.grad.detach() * 0
+        zero_grads(self.parameters(), set_to_none)
 
     def train(self, mode=True):
         for m in self.modules():
@@ -199,20 +224,7 @@ class Module:
     def load_state_dict(self, state_dict, strict=True):
         """Copy values into the parameters; names, shapes and dtypes must match (all differences listed)."""
         own = self.state_dict()
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        problems = []
-        if strict and (missing or unexpected):
-            problems += [f"missing keys: {missing}"] if missing else []
-            problems += [f"unexpected keys: {unexpected}"] if unexpected else []
-        for k, t in own.items():
-            if k in state_dict:
-                v = state_dict[k]
-                shape, dtype = tuple(getattr(v, "shape", ())), getattr(v, "dtype", None)
-                if shape != t.shape:
-                    problems.append(f"{k}: shape {shape} in the state dict, {t.shape} in the model")
-                elif dtype is not None and dtype != t.dtype:
-                    problems.append(f"{k}: dtype {dtype} in the state dict, {t.dtype} in the model")
+        missing, unexpected, problems = state_dict_problems(own, state_dict, strict)
         if problems:
             raise RuntimeError(f"load_state_dict into {type(self).__name__}: " + "; ".join(problems))
         from tinygrad_losses.autograd import no_grad

@@ -9,6 +9,7 @@ import os
 
 import numpy as np
 
+from tinygrad_losses.nn.module import state_dict_problems
 from tinygrad_losses.tensor import Tensor
 
 
@@ -62,20 +63,9 @@ def load(model, path, strict=True):
     Returns (missing, unexpected) names, as torch's load_state_dict does.
     """
     state = load_file(path)
-    own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    problems = []
-    if strict:
-        problems += [f"missing in the file: {missing}"] if missing else []
-        problems += [f"in the file but not in the model: {unexpected}"] if unexpected else []
-    for k, t in own.items():
-        if k in state:
-            v = state[k]
-            if v.shape != t.shape:
-                problems.append(f"{k}: shape {v.shape} in the file, {t.shape} in the model")
-            elif v.dtype != t.dtype:
-                problems.append(f"{k}: dtype {v.dtype} in the file, {t.dtype} in the model")
+    _, _, problems = state_dict_problems(model.state_dict(), state, strict, source="the file",
+                                         missing_label="missing in the file",
+                                         unexpected_label="in the file but not in the model")
     if problems:
         raise ValueError(f"load {path!r} into {type(model).__name__}: " + "; ".join(problems))
     return model.load_state_dict(state, strict=strict)

@@ -1,13 +1,17 @@
-"""The primitive ops: each one a ``Function`` with a forward on arrays and a backward
-written with Tensor ops. Everything else in the engine is composed from these.
+"""The primitive ops: each one a ``Function`` with a forward on arrays and a backward written
+with Tensor ops (the commonest also work on arrays directly in a plain backward, see
+``broadcast.first_order``). Everything else in the engine is composed from these.
 
   unary.py     Neg Exp Log Log1p Expm1 Sqrt Sin Cos Tanh Sigmoid Abs Sign Relu Clamp Cast
   binary.py    Add Sub Mul Div Pow Maximum Minimum Where
   reduce.py    Sum Amax Norm
   rowwise.py   LogSumExp Softmax LogSoftmax   (numba kernels: speed and stability)
   matmul.py    Matmul
+  linear.py    Linear                          (x @ Wᵀ + b as one node)
+  special.py   Erf
   movement.py  Reshape Permute Expand Cat
   indexing.py  GetItem IndexAdd Gather ScatterAdd
+  device.py    ToDevice
 """
 from tinygrad_losses.ops.unary import Neg, Exp, Log, Log1p, Expm1, Sqrt, Sin, Cos, Tanh, Sigmoid, Abs, Sign, Relu, Clamp, Cast  # noqa: E501,F401
 from tinygrad_losses.ops.binary import Add, Sub, Mul, Div, Pow, Maximum, Minimum, Where  # noqa: F401

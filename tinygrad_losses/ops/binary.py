@@ -17,7 +17,8 @@ class Add(Function):
 
     def backward(self, g):
         a, b = self.parents
-        return sum_to_shape(g, a.shape), sum_to_shape(g, b.shape)
+        return (sum_to_shape(g, a.shape) if a.requires_grad else None,
+                sum_to_shape(g, b.shape) if b.requires_grad else None)
 
 
 class Sub(Function):
@@ -28,8 +29,11 @@ class Sub(Function):
 
     def backward(self, g):
         a, b = self.parents
+        ga = sum_to_shape(g, a.shape) if a.requires_grad else None
+        if not b.requires_grad:
+            return ga, None
         neg = wrap(g._backend.negative(g._data), g) if first_order() else -g
-        return sum_to_shape(g, a.shape), sum_to_shape(neg, b.shape)
+        return ga, sum_to_shape(neg, b.shape)
 
 
 class Mul(Function):

@@ -21,14 +21,15 @@ def wrap(array, like):
 def sum_to_shape(grad, shape):
     """Sum ``grad`` over the axes that broadcasting added or stretched, so it has ``shape``.
 
-    Written with Tensor ops, so it is differentiable (needed for create_graph=True).
+    In a plain backward it works on the array; otherwise with Tensor ops, so that it is
+    differentiable (create_graph=True).
     """
     if grad.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape)
                                       if n == 1 and grad.shape[lead + i] != 1)
-    if not autograd._grad_enabled:
+    if first_order():
         B = grad._backend
         summed = B.sum(grad._data, axes, True) if axes else grad._data
         return wrap(B.reshape(summed, shape), grad)

@@ -1,8 +1,9 @@
 """logsumexp, softmax and log_softmax along one dim: primitives for stability (max-shifted)
 and speed (numba kernels, parallel over rows, in ``kernels/rowwise``).
 
-First-order backward calls the fused backward kernel; with create_graph=True it is
-composed from Tensor ops so that it can be differentiated again.
+The first-order backward of softmax and log_softmax calls the fused backward kernel; with
+create_graph=True (and for logsumexp always) it is composed from Tensor ops, so that it can be
+differentiated again.
 """
 from tinygrad_losses.autograd import Function
 from tinygrad_losses.ops.broadcast import first_order, wrap

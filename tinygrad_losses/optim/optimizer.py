@@ -1,11 +1,13 @@
 """``Optimizer``: parameter groups, per-parameter state, zero_grad and the step loop."""
 from tinygrad_losses.autograd import enable_grad
+from tinygrad_losses.nn.module import zero_grads
 from tinygrad_losses.tensor import Tensor
 
 
 class Optimizer:
-    """Base class. Subclasses set ``defaults`` and define ``_update(p, g, state, group)``, which works on
-    the raw arrays ``p`` (the parameter's, updated in place by ``_write``) and ``g`` (its gradient).
+    """Base class. Subclasses pass their ``defaults`` to ``__init__`` and define ``_update(p, g, state,
+    group)``: ``p`` is the parameter Tensor (its array is updated in place by ``_write``), ``g`` the
+    raw array of its gradient.
 
     ``params`` is an iterable of tensors, or of dicts ``{"params": [...], "lr": ...}`` (parameter
     groups with their own options), as in torch.
@@ -49,11 +51,7 @@ class Optimizer:
     def zero_grad(self, set_to_none=True):
         """Forget the gradients (``None``, the default, or zeros with ``set_to_none=False``)."""
         for group in self.param_groups:
-            for p in group["params"]:
-                if set_to_none:
-                    p.grad = None
-                elif p.grad is not None:
-                    p.grad = p.grad.detach() * 0
+            zero_grads(group["params"], set_to_none)
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; ``closure`` re-evaluates the loss."""
@@ -93,6 +91,7 @@ class Optimizer:
 
 
 def check_nonnegative(name, value, owner):
-    """torch's argument checks: 'Invalid learning rate: -1.0' and friends, as ValueError."""
+    """torch's argument checks (a negative learning rate and friends): a ValueError naming the
+    optimiser, the argument and its value."""
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0:
         raise ValueError(f"{owner}: invalid {name}: {value!r} (expected a number >= 0)")

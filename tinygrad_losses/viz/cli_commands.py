@@ -1,7 +1,7 @@
 """The ``losses``, ``explain`` and ``graph`` subcommands of ``tinygrad-losses``.
 
-Each command is a ``configure(parser)`` and a ``run(args) -> exit status``; ``add_commands``
-plugs them into the command line's subparsers.
+Each command is a ``configure(parser)`` and a ``run(args) -> exit status``; ``COMMANDS`` maps
+their names to them, and ``tinygrad_losses.cli.add_commands`` plugs them into the command line.
 """
 import ast
 import sys
@@ -129,12 +129,3 @@ COMMANDS = {
                 configure_explain, run_explain),
     "graph": ("draw the graph of a loss's worked example to a file", configure_graph, run_graph),
 }
-
-
-def add_commands(subparsers):
-    """Add ``losses``, ``explain`` and ``graph`` to an argparse subparsers object; each parser's
-    ``run`` default is the function to call with the parsed arguments."""
-    for name, (help_text, configure, run) in COMMANDS.items():
-        parser = subparsers.add_parser(name, help=help_text, description=help_text)
-        configure(parser)
-        parser.set_defaults(run=run)

@@ -7,7 +7,7 @@ import numpy as np
 
 from tinygrad_losses import autograd
 from tinygrad_losses.viz import summary as S
-from tinygrad_losses.viz.trace import collapse, finite, trace
+from tinygrad_losses.viz.trace import collapse as collapse_scopes, finite, trace  # (draw has a collapse option)
 
 _OPTION_ATTRS = ("axis", "p", "min", "max")   # op options worth printing in a label
 
@@ -27,7 +27,7 @@ def draw(*tensors, params=None, values=True, gradients=True, direction="TB", sho
     limit = 8 if values is True else int(values or 0)
     graph = trace(tensors, params)
     depth = _collapse_depth(graph, collapse, max_nodes)
-    nodes = _collapse(graph, depth)
+    nodes = collapse_scopes(graph, depth)
     note = []
     if max_nodes is not None and len(nodes) > max_nodes:
         note.append(f"{len(nodes)} nodes with every scope collapsed (max_nodes={max_nodes})")
@@ -55,13 +55,9 @@ def _collapse_depth(graph, option, max_nodes):
     if max_nodes is None:
         return depth
     start = graph.depth if depth is None else depth - 1
-    while len(_collapse(graph, depth)) > max_nodes and start >= 1:
+    while len(collapse_scopes(graph, depth)) > max_nodes and start >= 1:
         depth, start = start, start - 1
     return depth
-
-
-def _collapse(graph, depth):
-    return graph.nodes if depth is None else collapse(graph, depth)
 
 
 # ---- forward ------------------------------------------------------------------------------------
@@ -215,7 +211,7 @@ def _draw_backward(dot, graph, nodes, limit, note):
             continue
         grads = _edge_grads(n)
         for i, k in enumerate(n.inputs):
-            if k not in needs_grad or by_key[k].kind == "constant":
+            if k not in needs_grad:
                 continue
             src = by_key[k]
             shape = src.tensor.shape if src.tensor is not None else None

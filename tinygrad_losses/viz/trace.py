@@ -54,9 +54,6 @@ class Graph:
     depth: int                # deepest scope nesting
     backward_ran: bool        # some node in the graph holds a gradient
 
-    def by_key(self):
-        return {n.key: n for n in self.nodes}
-
 
 def scope_key(scope):
     """The identity of a scope path: names plus the call that entered each (two calls, two clusters)."""
