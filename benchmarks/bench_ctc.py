@@ -17,7 +17,7 @@ from _timing import median_time, print_table, try_import_torch  # noqa: E402
 
 import tinygrad_losses as tl  # noqa: E402
 import tinygrad_losses.functional as F  # noqa: E402
-from kernels.ctc import ctc_loss_forward_backward  # noqa: E402
+from kernels.cpu.ctc import ctc_loss_forward_backward  # noqa: E402
 
 torch = try_import_torch()
 T, N, C, S = 100, 32, 30, 40

@@ -39,7 +39,7 @@ def main():
         sys.exit("bench_cuda: no CUDA GPU found (numba.cuda.is_available() is False); install the 'cuda' "
                  "extra on a machine with an NVIDIA GPU to run it")
     import tinygrad_losses.functional as F
-    from tinygrad_losses import datasets
+    from tinygrad_losses.app import datasets
     import tinygrad_losses.nn as nn
     import tinygrad_losses.optim as optim
     from numba import cuda

@@ -29,12 +29,12 @@ FLOOR = ("numba's floor: a trivial cached @njit function", (
 CASES = {
     "cross_entropy_fused (kernel)": (
         "x = rng.standard_normal((64, 100)).astype(np.float32); t = rng.integers(0, 100, 64)\n"
-        "t0 = time.perf_counter(); from kernels.cross_entropy_cpu import cross_entropy_fused\n"
+        "t0 = time.perf_counter(); from kernels.cpu.cross_entropy import cross_entropy_fused\n"
         "cross_entropy_fused(x, t)\n"),
     "ctc_loss_forward_backward (kernel)": (
         "z = rng.standard_normal((20, 4, 6)).astype(np.float32); lp = z - np.log(np.exp(z).sum(-1, keepdims=True))\n"
         "tg = rng.integers(1, 6, (4, 5)); il = np.full(4, 20); tl_ = np.full(4, 5)\n"
-        "t0 = time.perf_counter(); from kernels.ctc import ctc_loss_forward_backward\n"
+        "t0 = time.perf_counter(); from kernels.cpu.ctc import ctc_loss_forward_backward\n"
         "ctc_loss_forward_backward(lp, tg, il, tl_)\n"),
     "rowwise log_softmax fwd+bwd (kernel)": (
         "x = rng.standard_normal((256, 100)).astype(np.float32)\n"

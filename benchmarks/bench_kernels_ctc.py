@@ -1,4 +1,4 @@
-"""Benchmark: CTC loss forward+backward (kernels/ctc.py) against torch's ctc_loss.
+"""Benchmark: CTC loss forward+backward (kernels/cpu/ctc.py) against torch's ctc_loss.
 
     PYTHONPATH=. python benchmarks/bench_kernels_ctc.py [--repeats 50]
 
@@ -12,7 +12,7 @@ so some adjacent repeats), reduction 'sum' (the gradient needs no scaling).
 * first call in a fresh process, with numba's cache already written (each measurement is
   run twice, the second is reported), and where its time goes: ``import numba``, numba's
   own one-time set-up at its first dispatch of any function (measured on
-  ``kernels.vexp.vexp32``), and the CTC kernel's cache load + run.
+  ``kernels.cpu.vexp.vexp32``), and the CTC kernel's cache load + run.
 
 Targets: first call < 200 ms; forward+backward at least 2x faster than torch.
 The load average is printed: on a shared machine timings vary a lot.
@@ -53,7 +53,7 @@ def _times(fn, repeats, warmup=5):
 
 
 def bench_ours(repeats):
-    from kernels.ctc import ctc_loss_forward, ctc_loss_forward_backward, ctc_reduce
+    from kernels.cpu.ctc import ctc_loss_forward, ctc_loss_forward_backward, ctc_reduce
     lp, targets, il, tl = make_problem()
 
     def fb():
@@ -82,9 +82,9 @@ def bench_torch(repeats):
 
 
 def first_call():
-    """In a fresh process: time to import kernels.ctc and to make the first call."""
+    """In a fresh process: time to import kernels.cpu.ctc and to make the first call."""
     t0 = time.perf_counter()
-    from kernels.ctc import ctc_loss_forward_backward
+    from kernels.cpu.ctc import ctc_loss_forward_backward
     t1 = time.perf_counter()
     lp, targets, il, tl = make_problem()
     t2 = time.perf_counter()
@@ -97,15 +97,15 @@ def first_call():
 
 def breakdown():
     """In a fresh process: the first call split into numba import, numba set-up, CTC cache load + run."""
-    from kernels.ctc import ctc_loss_forward_backward
+    from kernels.cpu.ctc import ctc_loss_forward_backward
     lp, targets, il, tl = make_problem()
     t0 = time.perf_counter()
     import numba  # noqa: F401
     t1 = time.perf_counter()
-    from kernels.vexp import vexp32
+    from kernels.cpu.vexp import vexp32
     vexp32(np.float32(0.0))  # numba's first dispatch (registries), cached function
     t2 = time.perf_counter()
-    ctc_loss_forward_backward(lp, targets, il, tl)  # imports kernels.ctc_cpu, loads its cache, runs
+    ctc_loss_forward_backward(lp, targets, il, tl)  # imports kernels.cpu.ctc_numba, loads its cache, runs
     t3 = time.perf_counter()
     return {"numba_import": 1e3 * (t1 - t0), "numba_first_dispatch": 1e3 * (t2 - t1),
             "ctc_load_and_run": 1e3 * (t3 - t2)}
@@ -131,7 +131,7 @@ def main():
     _in_subprocess("breakdown")
     bd = _in_subprocess("breakdown")
     print(f"first call in a fresh process (cache warm): {fc['first_call']:.1f} ms  [target < 200 ms]  "
-          f"(import kernels.ctc {fc['import_kernels_ctc']:.1f} ms, second call {fc['second_call']:.2f} ms)")
+          f"(import kernels.cpu.ctc {fc['import_kernels_ctc']:.1f} ms, second call {fc['second_call']:.2f} ms)")
     print(f"  breakdown: import numba {bd['numba_import']:.1f} ms + numba first dispatch "
           f"{bd['numba_first_dispatch']:.1f} ms + CTC cache load and run {bd['ctc_load_and_run']:.1f} ms")
 

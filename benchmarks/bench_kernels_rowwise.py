@@ -19,8 +19,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _reference import numpy_cross_entropy, numpy_log_softmax_fwd_bwd  # noqa: E402
 from _timing import median_time, print_table, try_import_torch  # noqa: E402
 
-from kernels import rowwise  # noqa: E402
-from kernels.cross_entropy_cpu import cross_entropy_fused  # noqa: E402
+from kernels.cpu import rowwise  # noqa: E402
+from kernels.cpu.cross_entropy import cross_entropy_fused  # noqa: E402
 
 torch = try_import_torch()
 N, C = 8192, 1000
@@ -82,16 +82,16 @@ def tables(repeat):
 
 
 def threshold(repeat):
-    """numpy vs numba for log_softmax forward (through the two paths of kernels/rowwise.py),
+    """numpy vs numba for log_softmax forward (through the two paths of kernels/cpu/rowwise.py),
     by total size: rows of 1000, rows of 10, and the reduced axis first (column kernels)."""
-    from kernels import rowwise_cpu
+    from kernels.cpu import rowwise_numba
     print(f"\n{'size':>8s} {'shape, axis':>16s} {'numpy us':>9s} {'numba us':>9s} {'numpy/numba':>12s}")
     for size in (16, 64, 256, 1024, 4096, 16384, 65536):
         for shape, axis in (((max(size // 1000, 1), min(size, 1000)), 1), ((size // 10 or 1, 10), 1),
                             ((10, size // 10 or 1), 0)):
             x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
             t_np = median_time(lambda: rowwise._np_log_softmax(x, axis), repeat=repeat, number=50)
-            t_nb = median_time(lambda: rowwise_cpu.log_softmax(x, axis), repeat=repeat, number=50)
+            t_nb = median_time(lambda: rowwise_numba.log_softmax(x, axis), repeat=repeat, number=50)
             print(f"{x.size:8d} {str(shape) + ', ' + str(axis):>16s} {t_np * 1e6:9.1f} {t_nb * 1e6:9.1f} "
                   f"{t_np / t_nb:12.2f}")
 

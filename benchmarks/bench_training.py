@@ -29,7 +29,8 @@ from micrograd_moons import svm_loss  # noqa: E402  (the demo's own loss)
 
 import tinygrad_losses as tl  # noqa: E402
 import tinygrad_losses.functional as F  # noqa: E402
-from tinygrad_losses import datasets, nn, optim  # noqa: E402
+from tinygrad_losses.app import datasets  # noqa: E402
+from tinygrad_losses import nn, optim
 
 torch = try_import_torch()
 

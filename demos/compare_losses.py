@@ -11,7 +11,7 @@ import numpy as np
 
 import tinygrad_losses as tl
 import tinygrad_losses.functional as F
-from tinygrad_losses import plots, training
+from tinygrad_losses.app import plots, training
 
 
 def train_both(epochs=300, seed=0):
@@ -51,7 +51,7 @@ def main(epochs=300, out=None, verbose=True):
         i = int(np.argmin(np.abs(zs + 8)))
         print(f"at a true-class logit of {zs[i]:.0f} (others 2 and 0): d loss / d z = "
               f"{curves['cross_entropy'][1][i]:.4f} for cross-entropy, {curves['mse_loss'][1][i]:.2e} for MSE")
-    from tinygrad_losses.extras import pyplot
+    from tinygrad_losses.app.optional import pyplot
     plt = pyplot() if out else None
     if plt is not None:
         fig, axes = plt.subplots(1, 3, figsize=(14, 4))

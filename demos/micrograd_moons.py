@@ -7,7 +7,8 @@ micrograd does this one scalar ``Value`` at a time; here each layer is one matri
 import argparse
 
 import tinygrad_losses as tl
-from tinygrad_losses import datasets, nn, optim
+from tinygrad_losses.app import datasets
+from tinygrad_losses import nn, optim
 
 
 def svm_loss(scores, y, params, alpha=1e-4):

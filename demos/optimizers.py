@@ -9,8 +9,9 @@ import argparse
 import numpy as np
 
 import tinygrad_losses as tl
-from tinygrad_losses import optim, plots
-from tinygrad_losses.extras import pyplot
+from tinygrad_losses import optim
+from tinygrad_losses.app import plots
+from tinygrad_losses.app.optional import pyplot
 
 START = (-1.5, 2.0)
 OPTIMIZERS = {

@@ -10,8 +10,9 @@ import numpy as np
 
 import tinygrad_losses as tl
 import tinygrad_losses.functional as F
-from tinygrad_losses import datasets, optim, plots
-from tinygrad_losses.extras import pyplot
+from tinygrad_losses.app import datasets, plots
+from tinygrad_losses import optim
+from tinygrad_losses.app.optional import pyplot
 
 TRUE_SLOPE, TRUE_INTERCEPT = 2.0, 1.0
 

@@ -7,7 +7,8 @@ import argparse
 
 import tinygrad_losses as tl
 import tinygrad_losses.functional as F
-from tinygrad_losses import datasets, nn, optim, training
+from tinygrad_losses.app import datasets, training
+from tinygrad_losses import nn, optim
 
 
 def main(steps=2000, seed=0, hidden=100, lr=1.0, weight_decay=1e-3):

@@ -2,7 +2,7 @@
 
 Kernels know nothing of ``Tensor``: raw arrays in, raw arrays out. The engine
 reaches every array computation through ``backend(device)``, so a new device
-is one more module with the same functions (see ``kernels/cpu.py`` for the
+is one more module with the same functions (see ``kernels/cpu/backend.py`` for the
 list), not edits across the engine.
 """
 
@@ -15,9 +15,9 @@ def backend(device):
     if mod is not None:
         return mod
     if device == "cpu":
-        from kernels import cpu as mod
+        from kernels.cpu import backend as mod
     elif device == "cuda":
-        from kernels import cuda as mod  # raises a clear error without a GPU
+        from kernels.cuda import backend as mod  # raises a clear error without a GPU
     else:
         raise ValueError(f"unknown device {device!r}: expected 'cpu' or 'cuda'")
     _BACKENDS[device] = mod

@@ -1,7 +1,7 @@
 """Tunables of the kernels (CPU, then CUDA), one constant each, with how it was measured."""
 
-# Smallest x.size for which the softmax family (kernels/rowwise.py) and the element-wise MLP
-# steps (relu, its backward, the bias add: kernels/cpu.py) use numba kernels instead of numpy.
+# Smallest x.size for which the softmax family (kernels/cpu/rowwise.py) and the element-wise MLP
+# steps (relu, its backward, the bias add: kernels/cpu/backend.py) use numba kernels instead of numpy.
 # Measured on log_softmax (the element-wise steps gain less per call, but also from ~4000 on:
 # relu of (300, 100) float32 takes 12 us in numpy, 3 us in numba).
 # `python benchmarks/bench_kernels_rowwise.py --threshold` (log_softmax float32, 2 cores): once
@@ -26,20 +26,20 @@ CE_BLOCK = 1024
 CE_PARALLEL_MIN_SIZE = 16384
 
 # Below this many lattice cells (sum over the batch of input_length * (2 * target_length + 1))
-# the serial CTC kernel runs (kernels/ctc.py). Best of 300 calls, fwd+bwd, float32, C=20, 2 threads:
+# the serial CTC kernel runs (kernels/cpu/ctc.py). Best of 300 calls, fwd+bwd, float32, C=20, 2 threads:
 # 1360 cells 44 us serial / 39 us parallel, 5040 cells 88 / 63 us, 16400 cells 168 / 105 us. (On a
 # busy machine a parallel region can wait a scheduler time slice for its second thread.)
 CTC_PARALLEL_MIN_CELLS = 5000
 
 # Most classes for which the serial fused cross-entropy takes the exponentials of all rows in one
-# flat loop (kernels/cross_entropy_cpu._cross_entropy_rows_narrow) instead of row by row. Kernel
+# flat loop (kernels/cpu/cross_entropy.py: _cross_entropy_rows_narrow) instead of row by row. Kernel
 # call alone, 300 rows float32, narrow / row by row, us: 3 classes 9.4 / 17.7, 16: 14.1 / 22.7,
 # 32: 17.0 / 24.0, 48: 22.4 / 27.0, 64: 27.9 / 28.6, 128: 51.3 / 34.7.
 CE_NARROW_MAX_CLASSES = 48
 
 # CUDA backend: threads per block of the 1-D kernels (a power of two: the reductions halve it),
 # and the matmul tile edge (TILE x TILE threads per block). The simulator runs one Python thread
-# per CUDA thread, so it gets small tiles and blocks (kernels/cuda_array.launch_config).
+# per CUDA thread, so it gets small tiles and blocks (kernels/cuda/array.py: launch_config).
 CUDA_THREADS = 256
 CUDA_MATMUL_TILE = 16
 CUDA_MATMUL_TILE_SIMULATED = 4

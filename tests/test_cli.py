@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tinygrad_losses as tl
-from tinygrad_losses import cli, training
+from tinygrad_losses.app import cli, training
 from tinygrad_losses.losses.registry import losses_table
 
 
@@ -95,7 +95,7 @@ def test_aliases_resolve():
 
 
 def test_missing_extras_give_one_line_hints(monkeypatch, tmp_path, capsys):
-    from tinygrad_losses import extras
+    from tinygrad_losses.app import optional as extras
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import tinygrad_losses as tl
-from tinygrad_losses import datasets, training
-from tinygrad_losses.data import DataLoader
+from tinygrad_losses.app import datasets, training
+from tinygrad_losses.utils.data import DataLoader
 
 CLASSIFIERS = [("spiral", dict(points_per_class=40, classes=4), 160, 4), ("moons", dict(n=101), 101, 2),
                ("circles", dict(n=60), 60, 2), ("blobs", dict(n=90, centers=3), 90, 3), ("xor", dict(n=80), 80, 2)]

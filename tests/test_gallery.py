@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import tinygrad_losses as tl
-from tinygrad_losses import cli
+from tinygrad_losses.app import cli
 from tinygrad_losses.losses.registry import losses_table
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "demos"))

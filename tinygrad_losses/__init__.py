@@ -12,11 +12,11 @@ from tinygrad_losses.autograd import (no_grad, enable_grad, set_grad_enabled, is
                                       grad, backward)
 from tinygrad_losses.creation import (tensor, zeros, ones, full, zeros_like, ones_like, full_like,  # noqa: F401
                                       arange, randn, rand, randint, eye, one_hot, cat, stack)
-from tinygrad_losses.random import manual_seed  # noqa: F401
-from tinygrad_losses.device import cuda_is_available, from_dlpack  # noqa: F401
+from tinygrad_losses.rng import manual_seed  # noqa: F401
+from tinygrad_losses.interop import cuda_is_available, from_dlpack  # noqa: F401
 from tinygrad_losses.activations import softplus, logsigmoid, relu, leaky_relu, sigmoid, tanh  # noqa: F401
 from tinygrad_losses.gradcheck import gradcheck, gradgradcheck, GradcheckError  # noqa: F401
-from tinygrad_losses.functions import *  # noqa: F401,F403
+from tinygrad_losses.tensor_functions import *  # noqa: F401,F403
 from tinygrad_losses.losses.registry import losses_table  # noqa: F401
 from tinygrad_losses import viz  # noqa: F401  (graph pictures: tl.viz.draw, tl.viz.print_graph)
 

@@ -4,7 +4,7 @@ import builtins
 import numpy as np
 
 import kernels
-from tinygrad_losses import dtypes, ops, random
+from tinygrad_losses import dtypes, ops, rng as random
 from tinygrad_losses.tensor import Tensor, _shape_arg
 
 

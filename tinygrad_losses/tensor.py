@@ -206,11 +206,6 @@ class Tensor:
         from tinygrad_losses import autograd
         autograd.backward(self, gradient, retain_graph, create_graph)
 
-    def draw(self, **options):
-        """Draw this tensor's computation graph (see ``tinygrad_losses.viz.draw``)."""
-        from tinygrad_losses import viz
-        return viz.draw(self, **options)
-
     # ---- dtype and device ---------------------------------------------------------------
     def to(self, *args, dtype=None, device=None):
         """``to(dtype)``, ``to(device)`` or ``to(device, dtype)``, differentiable; returns self if nothing changes."""
@@ -221,7 +216,7 @@ class Tensor:
                 dtype = a
         out = self
         if device is not None and device.split(":")[0] != self._device:
-            from tinygrad_losses.ops.device import ToDevice
+            from tinygrad_losses.ops.transfer import ToDevice
             out = ToDevice.apply(out, device=device.split(":")[0])
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
@@ -712,16 +707,16 @@ class Tensor:
         return self.expand(other.shape)
 
     def __getitem__(self, index):
-        from tinygrad_losses.indexing import getitem
+        from tinygrad_losses.tensor_indexing import getitem
         return getitem(self, index)
 
     def __setitem__(self, index, value):
-        from tinygrad_losses.indexing import setitem
+        from tinygrad_losses.tensor_indexing import setitem
         setitem(self, index, value)
 
     def gather(self, dim, index):
         """out[i][j] = self[i][index[i][j]] for dim=1 (torch.gather); the gradient scatters back, adding."""
-        from tinygrad_losses.indexing import gather
+        from tinygrad_losses.tensor_indexing import gather
         return gather(self, dim, index)
 
     def split(self, split_size, dim=0):
@@ -802,12 +797,12 @@ class Tensor:
         return self._inplace(src.detach(), "copy_")
 
     def normal_(self, mean=0.0, std=1.0):
-        from tinygrad_losses import random
+        from tinygrad_losses import rng as random
         return self._inplace(Tensor(random.generator().normal(mean, std, self.shape).astype(self.dtype)),
                              "normal_")
 
     def uniform_(self, a=0.0, b=1.0):
-        from tinygrad_losses import random
+        from tinygrad_losses import rng as random
         return self._inplace(Tensor(random.generator().uniform(a, b, self.shape).astype(self.dtype)),
                              "uniform_")
 

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import kernels
-from kernels.cross_entropy_cpu import cross_entropy_fused as ce_cpu
-from kernels.ctc import ctc_loss_forward, ctc_loss_forward_backward
+from kernels.cpu.cross_entropy import cross_entropy_fused as ce_cpu
+from kernels.cpu.ctc import ctc_loss_forward, ctc_loss_forward_backward
 
 G = kernels.backend("cuda")
 rng = np.random.default_rng(7)

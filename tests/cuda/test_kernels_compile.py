@@ -18,8 +18,8 @@ if not nvvm.is_available():
 import numba.cuda.dispatcher as dispatcher
 # device functions ask the current GPU for its compute capability; there is none here
 dispatcher.get_current_device = lambda: types.SimpleNamespace(compute_capability=(9, 0))
-from kernels.cuda_cross_entropy import _row_kernel
-from kernels.cuda_ctc import _kernel
+from kernels.cuda.cross_entropy import _row_kernel
+from kernels.cuda.ctc import _kernel
 for dt in (T.float32, T.float64):
     a, i = dt[::1], T.int64[::1]
     ce = (a, T.int64, T.int64, i, a, T.boolean, T.int64, dt, dt, dt, dt, a, a)

@@ -6,7 +6,7 @@ import tinygrad_losses as tl
 import tinygrad_losses.functional as F
 import tinygrad_losses.nn as nn
 import tinygrad_losses.optim as optim
-from kernels.cuda_array import STATS
+from kernels.cuda.array import STATS
 
 rng = np.random.default_rng(1)
 

@@ -4,7 +4,7 @@ The data sets are cut to a few points (the simulator runs one Python thread per 
 import numpy as np
 import pytest
 
-from tinygrad_losses import cli, training
+from tinygrad_losses.app import cli, training
 
 _load = training.load_classification
 

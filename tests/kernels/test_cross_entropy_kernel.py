@@ -1,12 +1,12 @@
-"""kernels/cross_entropy_cpu.py: the fused cross-entropy (loss and logits gradient) against torch and a numpy reference."""
+"""kernels/cpu/cross_entropy.py: the fused cross-entropy (loss and logits gradient) against torch and a numpy reference."""
 import itertools
 
 import numpy as np
 import pytest
 
 pytest.importorskip("numba")
-from kernels import cross_entropy_cpu  # noqa: E402
-from kernels.cross_entropy_cpu import cross_entropy_fused  # noqa: E402
+from kernels.cpu import cross_entropy  # noqa: E402
+from kernels.cpu.cross_entropy import cross_entropy_fused  # noqa: E402
 
 TOL = {np.float32: 1e-5, np.float64: 1e-10}
 
@@ -17,10 +17,10 @@ def driver(request, monkeypatch):
     every class count that fits one block), the row-by-row serial one, and the parallel one; the
     last two also with rows of several online-max blocks (64 logits)."""
     narrow = request.param == "narrow"
-    monkeypatch.setattr(cross_entropy_cpu, "CE_NARROW_MAX_CLASSES", 1 << 62 if narrow else 0)
-    monkeypatch.setattr(cross_entropy_cpu, "CE_PARALLEL_MIN_SIZE", 0 if request.param.startswith("parallel") else 1 << 62)
+    monkeypatch.setattr(cross_entropy, "CE_NARROW_MAX_CLASSES", 1 << 62 if narrow else 0)
+    monkeypatch.setattr(cross_entropy, "CE_PARALLEL_MIN_SIZE", 0 if request.param.startswith("parallel") else 1 << 62)
     if request.param.endswith("block64"):
-        monkeypatch.setattr(cross_entropy_cpu, "CE_BLOCK", 64)
+        monkeypatch.setattr(cross_entropy, "CE_BLOCK", 64)
 
 
 def _torch():

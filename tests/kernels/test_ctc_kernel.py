@@ -1,4 +1,4 @@
-"""kernels/ctc.py + kernels/ctc_cpu.py: CTC loss values and torch's gradient.
+"""kernels/cpu/ctc.py + kernels/cpu/ctc_numba.py: CTC loss values and torch's gradient.
 
 Checked by hand on small cases, and against torch.nn.functional.ctc_loss (values and the
 autograd gradient w.r.t. log_probs) on random cases: random lengths and blank, repeated
@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("numba")
 
-from kernels.ctc import ctc_loss_forward, ctc_loss_forward_backward, ctc_reduce  # noqa: E402
+from kernels.cpu.ctc import ctc_loss_forward, ctc_loss_forward_backward, ctc_reduce  # noqa: E402
 
 # float32: torch and the kernel both round in float32 (the kernel with a different
 # log-sum-exp shift), so the loss agrees to a few ulps of its size and the gradient
@@ -359,7 +359,7 @@ def test_validation_matches_torch_error_types():
 
 
 def test_import_does_not_import_numba():
-    code = "import sys, kernels.ctc; assert 'numba' not in sys.modules, 'numba imported'"
+    code = "import sys, kernels.cpu.ctc; assert 'numba' not in sys.modules, 'numba imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
 
 
@@ -369,8 +369,8 @@ def test_fallback_path_alone_against_torch(dt):
     # default it is taken only where the row-shifted sum underflows. Both must match torch,
     # through either driver (the wrapper picks the serial one for a problem this small).
     pytest.importorskip("torch")
-    from kernels.ctc import _prepare
-    from kernels.ctc_cpu import ctc_kernel_parallel, ctc_kernel_serial
+    from kernels.cpu.ctc import _prepare
+    from kernels.cpu.ctc_numba import ctc_kernel_parallel, ctc_kernel_serial
     rng = np.random.default_rng(21)
     T, N, C, S = 25, 5, 6, 8
     lp = _log_softmax(rng.standard_normal((T, N, C)) * 3).astype(dt)

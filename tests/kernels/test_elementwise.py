@@ -1,11 +1,11 @@
-"""kernels/cpu.py's MLP steps: relu, its backward and the linear layer's bias add run as numba kernels
+"""kernels/cpu/backend.py's MLP steps: relu, its backward and the linear layer's bias add run as numba kernels
 from config.NUMBA_MIN_SIZE elements on, numpy below; both paths must give the same arrays, with
 torch's special values."""
 import numpy as np
 import pytest
 
 pytest.importorskip("numba")
-from kernels import cpu, rowwise  # noqa: E402
+from kernels.cpu import backend as cpu, rowwise  # noqa: E402
 
 DTYPES = [np.float32, np.float64]
 

@@ -1,4 +1,4 @@
-"""kernels/rowwise.py: the softmax family along any axis, numpy path and numba path, against torch.
+"""kernels/cpu/rowwise.py: the softmax family along any axis, numpy path and numba path, against torch.
 
 Each test runs on both paths by moving the size threshold (``path`` fixture).
 """
@@ -8,7 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from kernels import config, rowwise
+from kernels import config
+from kernels.cpu import rowwise
 
 TOL = {np.float32: 2e-6, np.float64: 1e-12}
 SHAPES = [((50,), 0), ((7, 33), -1), ((33, 7), 0), ((3, 40, 5), 1), ((2, 3, 4, 150), -2), ((2, 1, 3), 1),
@@ -175,7 +176,7 @@ def test_numba_path_matches_numpy_path(monkeypatch, dtype):
 def test_column_kernels_agree_for_any_block(dtype):
     """Tasks of any block of inner indices, the last one partial, give the whole-row results."""
     pytest.importorskip("numba")
-    from kernels import rowwise_cpu as k
+    from kernels.cpu import rowwise_numba as k
     x, g = _inputs((3, 20, 37), dtype)
     y, s = rowwise._np_log_softmax(x, 1), rowwise._np_softmax(x, 1)
     want = [rowwise._np_logsumexp(x, 1), y, s, rowwise._np_log_softmax_backward(g, y, 1),
@@ -193,10 +194,10 @@ def test_column_kernels_agree_for_any_block(dtype):
 
 def test_big_inputs_take_the_numba_path_and_small_ones_do_not(monkeypatch):
     pytest.importorskip("numba")
-    from kernels import rowwise_cpu
+    from kernels.cpu import rowwise_numba
     calls = []
-    real = rowwise_cpu.log_softmax
-    monkeypatch.setattr(rowwise_cpu, "log_softmax", lambda x, axis: calls.append(x.size) or real(x, axis))
+    real = rowwise_numba.log_softmax
+    monkeypatch.setattr(rowwise_numba, "log_softmax", lambda x, axis: calls.append(x.size) or real(x, axis))
     n = config.NUMBA_MIN_SIZE
     rowwise.log_softmax(np.zeros(n, np.float32), 0)
     rowwise.log_softmax(np.zeros(n - 1, np.float32), 0)
@@ -205,7 +206,7 @@ def test_big_inputs_take_the_numba_path_and_small_ones_do_not(monkeypatch):
 
 
 def test_importing_rowwise_does_not_import_numba():
-    code = "import sys, kernels.rowwise; assert 'numba' not in sys.modules, 'numba imported'"
+    code = "import sys, kernels.cpu.rowwise; assert 'numba' not in sys.modules, 'numba imported'"
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": ":".join(sys.path)})
 
 

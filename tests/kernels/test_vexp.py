@@ -1,4 +1,4 @@
-"""kernels/vexp.py: accuracy of vexp32/vexp64 over the whole range, special values, and that loops using them vectorise."""
+"""kernels/cpu/vexp.py: accuracy of vexp32/vexp64 over the whole range, special values, and that loops using them vectorise."""
 import math
 import re
 
@@ -7,7 +7,7 @@ import pytest
 
 numba = pytest.importorskip("numba")
 
-from kernels.vexp import from_order_key, maxnum, order_key, vexp, vexp32, vexp64, vlog  # noqa: E402
+from kernels.cpu.vexp import from_order_key, maxnum, order_key, vexp, vexp32, vexp64, vlog  # noqa: E402
 
 
 @numba.njit

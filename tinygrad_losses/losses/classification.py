@@ -1,20 +1,33 @@
-"""PyTorch's classification losses: cross_entropy, nll_loss, binary_cross_entropy,
-binary_cross_entropy_with_logits.
+"""Classification losses: scores (logits or probabilities) against class labels.
 
-The class dimension is dim 1 (dim 0 for an unbatched 1-D input). Class-index losses divide
-'mean' by the summed class weight of the non-ignored targets, so an all-ignored batch gives
-nan (0/0) with all-zero gradients, as in torch.
-"""
+PyTorch's cross_entropy, nll_loss, binary_cross_entropy and binary_cross_entropy_with_logits,
+then the focal losses (torchvision / optax / Keras), poly-1, generalized cross-entropy and the
+sparsemax losses.
+
+For the PyTorch losses the class dimension is dim 1 (dim 0 for an unbatched 1-D input).
+Class-index losses divide 'mean' by the summed class weight of the non-ignored targets, so an
+all-ignored batch gives nan (0/0) with all-zero gradients, as in torch. The losses beyond
+PyTorch take the class dim last; Keras-style ones return, for ``reduction='none'``, Keras's
+per-sample value, so the default 'mean' equals Keras's 'sum_over_batch_size'. Labels that only
+select branches are constants (no gradient).
+
+``sparsemax`` is composed, not a primitive: its support (which entries stay positive) is a
+piecewise-constant function of the scores, found by sorting without gradient, like relu's mask.
+Given the support S (k entries), sparsemax(s)_i = s_i − τ on S and 0 elsewhere with
+τ = (Σ_S s − 1)/k, an affine map of s, so the Tensor ops give its exact Jacobian
+diag(m) − m mᵀ/k (m the support mask) and it can be differentiated again."""
 import numpy as np
 
 from tinygrad_losses import dtypes
-from tinygrad_losses.activations import Softplus
+from tinygrad_losses.activations import logsigmoid, Softplus
 from tinygrad_losses.autograd import named_scope
+from tinygrad_losses.losses._checks import check_at_least_1d, check_class_scores, check_labels, check_number, check_pair, check_same_shape, check_tensor, constant_arg, EPS_K, floating_arg, tensor_arg, weight_not_enlarging
+from tinygrad_losses.losses._compositions import log_one_minus_pt, one_hot_like
 from tinygrad_losses.losses._reduction import check_reduction, reduce
-from tinygrad_losses.losses._torch_common import constant_arg, floating_arg, tensor_arg, weight_not_enlarging
 from tinygrad_losses.losses.primitives import BinaryCrossEntropy
 from tinygrad_losses.losses.registry import register
-from tinygrad_losses.tensor import where
+from tinygrad_losses.tensor import Tensor, where
+
 
 # A fused kernel for the class-index path of cross_entropy may install itself here: it is called
 # with (input, target, weight, ignore_index, reduction, label_smoothing), already validated, and
@@ -284,6 +297,261 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     return reduce(loss, reduction)
 
 
+# ---- focal losses ---------------------------------------------------------------------------------
+def _check_focal(gamma, alpha, fn, alpha_may_be_off):
+    check_number(gamma, "gamma", fn, low=0)
+    if alpha is not None and not (alpha_may_be_off and isinstance(alpha, (int, float)) and alpha < 0):
+        check_number(alpha, "alpha", fn, low=0, high=1)
+
+
+def _modulating(log_one_minus, gamma):
+    """(1 − p)^γ = exp(γ·log(1 − p)): finite and with a finite gradient even where p rounds to 1."""
+    return (gamma * log_one_minus).exp() if gamma != 0 else 1
+
+
+def _focal_bce_with_logits(x, y, gamma):
+    """(1 − p_t)^γ · BCEWithLogits(x, y), p = σ(x), all in log space: finite for every finite logit."""
+    bce = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
+    return _modulating(log_one_minus_pt(x, y), gamma) * bce
+
+
+def _alpha_t(alpha, y):
+    """α_t = α·y + (1−α)(1−y): α for positives, 1 − α for negatives."""
+    return alpha * y + (1 - alpha) * (1 - y)
+
+
+@named_scope("sigmoid_focal_loss")
+def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="mean"):
+    """Binary focal loss on logits (torchvision / optax): BCE scaled down for well-classified elements.
+
+    ℓ = α_t · (1 − p_t)^γ · BCEWithLogits(x, y), p = σ(x), p_t = y·p + (1−y)(1−p),
+    α_t = α·y + (1−α)(1−y); elementwise. Stable: BCE = −(y·logσ(x) + (1−y)·logσ(−x)) and
+    (1 − p_t)^γ = exp(γ·log(1 − p_t)) with log(1 − p_t) = logσ(−x) for y=1, logσ(x) for y=0
+    (soft labels: logaddexp of both), so extreme logits give finite values and gradients.
+    Args: input logits, target probabilities in [0, 1] (floating), same shape; alpha in [0, 1],
+    or None / negative to switch α_t off (optax's alpha=None, torchvision's alpha=−1); gamma ≥ 0.
+    Returns input's shape for 'none'; 'mean' divides by numel. NOTE torchvision defaults to
+    reduction='none'; this engine's default is 'mean', like every other loss here.
+    Example: input=[[2,−1,0.5],[−3,0,4]], target=[[1,0,0],[1,1,0]] → 'none'
+    [[0.000450891, 0.0169935, 0.283059], [0.69157, 0.0433217, 2.90618]], mean 0.656929.
+    torchvision.ops.sigmoid_focal_loss(input, target, alpha, gamma);
+    optax.losses.sigmoid_focal_loss(input, target, alpha=alpha, gamma=gamma).
+    """
+    fn = "sigmoid_focal_loss"
+    check_pair(input, target, fn)
+    _check_focal(gamma, alpha, fn, alpha_may_be_off=True)
+    reduction = check_reduction(reduction)
+    ell = _focal_bce_with_logits(input, target, gamma)
+    if alpha is not None and alpha >= 0:
+        ell = _alpha_t(alpha, target) * ell
+    return reduce(ell, reduction)
+
+
+@named_scope("binary_focal_crossentropy")
+def binary_focal_crossentropy(input, target, *, gamma=2.0, alpha=0.25, apply_class_balancing=False,
+                              from_logits=False, label_smoothing=0.0, reduction="mean"):
+    """Keras's binary focal cross-entropy: per-sample mean over the last axis of (1 − p_t)^γ · BCE.
+
+    y ← y(1 − ls) + ls/2; ℓ = mean_last(w · (1 − p_t)^γ · bce), w = α·y + (1−α)(1−y) if
+    ``apply_class_balancing`` else 1 (alpha is ignored otherwise, as in Keras).
+    Probabilities (from_logits=False): p is clipped to [1e-7, 1 − 1e-7] first, bce = −(y log p +
+    (1−y) log(1−p)). Logits: the stable log-space forms of ``sigmoid_focal_loss`` (no clipping;
+    Keras does the same for its bce).
+    Args: input (…, C) probabilities or logits; target (…, C) in [0, 1], same shape; the options are
+    keyword-only. Returns (…) for 'none'; 'mean' divides by the number of samples.
+    Example: target=[[0,1],[0,0]], input=[[0.6,0.4],[0.4,0.6]] → [0.329865, 0.205798];
+    from_logits, target=[0,1,0,0], input=[−18.6,0.51,2.94,−12.8] → 0.691212.
+    Keras: keras.losses.binary_focal_crossentropy(target, input, ...).
+    """
+    fn = "binary_focal_crossentropy"
+    check_tensor(input, "input", fn)
+    check_at_least_1d(input, "input", fn)
+    check_tensor(target, "target", fn, floating=False)
+    check_same_shape(input, target, ("input", "target"), fn)
+    _check_focal(gamma, alpha, fn, alpha_may_be_off=False)
+    check_number(label_smoothing, "label_smoothing", fn, low=0, high=1)
+    reduction = check_reduction(reduction)
+    y = target.to(input.dtype)
+    if label_smoothing:
+        y = y * (1 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        ell = _focal_bce_with_logits(input, y, gamma)
+    else:
+        p = input.clamp(EPS_K, 1 - EPS_K)
+        bce = -(y * p.log() + (1 - y) * (-p).log1p())
+        factor = (y * (1 - p) + (1 - y) * p) ** gamma  # 1 − p_t ≥ 1e-7 after clipping: pow is safe
+        ell = factor * bce
+    if apply_class_balancing:
+        ell = _alpha_t(alpha, y) * ell
+    return reduce(ell.mean(-1), reduction)
+
+
+def _log_one_minus_softmax(x):
+    """log(1 − softmax(x)_c) = logsumexp_{k≠c} x_k − logsumexp_k x_k, exact even where p_c rounds to 1
+    (log1p(−p) would be log 0 there). Builds a (…, C, C) tensor: fine for class counts of losses."""
+    C = x.shape[-1]
+    off = np.where(np.eye(C, dtype=bool), -np.inf, 0).astype(x.dtype)
+    others = (x.unsqueeze(-2) + Tensor(off, device=x.device)).logsumexp(-1)
+    return others - x.logsumexp(-1, keepdim=True)
+
+
+@named_scope("categorical_focal_loss")
+def categorical_focal_loss(input, target, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                           reduction="mean"):
+    """Keras's categorical focal cross-entropy: CE with each class term scaled by α·(1 − p_c)^γ.
+
+    y ← y(1 − ls) + ls/C; ℓ = Σ_c α·(1 − p_c)^γ·(−y_c log p_c) over the last (class) axis.
+    Probabilities: p ← p / Σp, then clipped to [1e-7, 1 − 1e-7] (Keras). Logits: log p = log_softmax
+    and log(1 − p_c) = logsumexp_{k≠c} x − logsumexp x, exact in log space (Keras clips the softmax
+    too; values agree wherever 1e-7 ≤ p ≤ 1 − 1e-7). alpha is one scalar for every class.
+    Args: input (…, C) probabilities or logits; target (…, C) one-hot or probabilities, same shape.
+    Returns (…) for 'none'; 'mean' divides by the number of samples.
+    Example: target=[[0,1,0],[0,0,1]], input=[[0.05,0.95,0],[0.1,0.8,0.1]] → [3.20583e−5, 0.466273].
+    Keras: keras.losses.categorical_focal_crossentropy(target, input, ...).
+    """
+    fn = "categorical_focal_loss"
+    check_class_scores(input, fn)
+    check_tensor(target, "target", fn, floating=False)
+    check_same_shape(input, target, ("input", "target"), fn)
+    _check_focal(gamma, alpha, fn, alpha_may_be_off=False)
+    check_number(label_smoothing, "label_smoothing", fn, low=0, high=1)
+    reduction = check_reduction(reduction)
+    y = target.to(input.dtype)
+    if label_smoothing:
+        y = y * (1 - label_smoothing) + label_smoothing / input.shape[-1]
+    if from_logits:
+        log_p, log_q = input.log_softmax(-1), _log_one_minus_softmax(input)
+    else:
+        p = (input / input.sum(-1, keepdim=True)).clamp(EPS_K, 1 - EPS_K)
+        log_p, log_q = p.log(), (-p).log1p()
+    ell = alpha * _modulating(log_q, gamma) * (-y * log_p)
+    return reduce(ell.sum(-1), reduction)
+
+
+# ---- cross-entropy variants -----------------------------------------------------------------------
+def _probability_target(target, input, fn):
+    """Probability targets of input's shape, or int class indices turned into one-hot rows."""
+    if isinstance(target, Tensor) and target.dtype.kind in "iu" and target.shape == input.shape[:-1]:
+        return one_hot_like(check_labels(target, input, fn), input)
+    check_tensor(target, "target", fn)
+    check_same_shape(input, target, ("input", "target"), fn)
+    return target
+
+
+@named_scope("poly1_loss")
+def poly1_loss(input, target, epsilon=2.0, reduction="mean"):
+    """Poly-1 loss: cross entropy plus epsilon times the first polynomial term (1 − p_t).
+
+    ℓ = −Σ_c y_c log_softmax(x)_c + ε·Σ_c y_c (1 − p_c), p = softmax(x) over the last axis
+    (= CE + ε(1 − p_t) for one-hot y). Gradient: p − y + ε(p·Σ_c y_c p_c − y ⊙ p).
+    Args: input (…, C) logits; target (…, C) probabilities, or (…) int class indices; epsilon any
+    real (−1 removes the first term of CE's Taylor series). Returns (…) for 'none'.
+    Example: input=[[1,2,0.5],[0.1,−1,2]], target=[[0,1,0],[0.1,0,0.9]] → [1.20731, 0.846037].
+    optax: optax.losses.poly_loss_cross_entropy(input, target, epsilon=epsilon).
+    """
+    fn = "poly1_loss"
+    check_class_scores(input, fn)
+    y = _probability_target(target, input, fn)
+    check_number(epsilon, "epsilon", fn)
+    reduction = check_reduction(reduction)
+    log_p = input.log_softmax(-1)
+    ce = -(y * log_p).sum(-1)
+    return reduce(ce + epsilon * (y * (1 - log_p.exp())).sum(-1), reduction)
+
+
+@named_scope("generalized_cross_entropy")
+def generalized_cross_entropy(input, target, q=0.7, reduction="mean"):
+    """Generalized cross entropy (Zhang & Sabuncu 2018): between CE (q → 0) and MAE (q = 1), robust
+    to noisy labels.
+
+    ℓ = (1 − p_y^q)/q, p_y the probability of the true class.
+    Args: input (…, C) probabilities; target (…) int class indices; q in (0, 1] (default 0.7, the
+    paper's choice). Returns (…) for 'none'.
+    Example: input=[[0.7,0.2,0.1],[0.1,0.3,0.6]], target=[0,1], q=0.7 → [0.315634, 0.813555].
+    Keras: keras.losses.categorical_generalized_cross_entropy(target, input, q).
+    """
+    fn = "generalized_cross_entropy"
+    check_class_scores(input, fn)
+    labels = check_labels(target, input, fn)
+    check_number(q, "q", fn, low=0, high=1, low_open=True)
+    reduction = check_reduction(reduction)
+    p_y = (input * one_hot_like(labels, input)).sum(-1)
+    return reduce((1 - p_y ** q) / q, reduction)
+
+
+def _support(z):
+    """Boolean mask of sparsemax's support along the last axis of the array ``z``: sort descending,
+    k* = max{k : 1 + k·z_(k) > Σ_{i≤k} z_(i)}, τ = (Σ_{i≤k*} z_(i) − 1)/k*, support = {z > τ}."""
+    zs = -np.sort(-z, axis=-1)
+    cs = np.cumsum(zs, axis=-1)
+    k = np.arange(1, z.shape[-1] + 1, dtype=z.dtype)
+    with np.errstate(invalid="ignore"):
+        k_star = (1 + k * zs > cs).sum(-1, keepdims=True)  # the condition holds exactly for k ≤ k*
+    tau = (np.take_along_axis(cs, np.maximum(k_star - 1, 0), -1) - 1) / np.maximum(k_star, 1)
+    return z > tau
+
+
+def sparsemax(input, dim=-1):
+    """Euclidean projection of the scores onto the probability simplex along ``dim``.
+
+    p = argmin_{p ∈ Δ} ‖p − s‖² = max(s − τ, 0) with τ chosen so that Σp = 1 (see the module
+    docstring). Unlike softmax, low scores get exactly 0. Scores may be −inf (they get 0).
+    Example: sparsemax([1, 0.5, −0.3, 0.9]) = [0.533333, 0.0333333, 0, 0.433333].
+    jax: optax.projections.projection_simplex / jax.nn.sparsemax-style implementations.
+    """
+    check_tensor(input, "input", "sparsemax")
+    check_at_least_1d(input, "input", "sparsemax", why=None)
+    d = input._dim(dim)
+    x = input.transpose(d, -1) if d != input.ndim - 1 else input
+    mask = Tensor(_support(x.detach().numpy()), device=x.device)
+    inside = where(mask, x, 0.0)
+    tau = (inside.sum(-1, keepdim=True) - 1) / mask.sum(-1, keepdim=True).to(x.dtype)
+    p = where(mask, x - tau, 0.0)
+    return p.transpose(d, -1) if d != input.ndim - 1 else p
+
+
+@named_scope("sparsemax_loss")
+def sparsemax_loss(input, target, reduction="mean"):
+    """Binary sparsemax loss: the sparsemax analogue of the logistic loss, exactly 0 beyond a margin.
+
+    ℓ = sparse_plus(−x) for y = 1, sparse_plus(x) for y = 0, with sparse_plus(z) = 0 (z ≤ −1),
+    (z + 1)²/4 (−1 < z < 1), z (z ≥ 1); elementwise. Gradient ∓sparse_sigmoid(z): 0, (z + 1)/2, 1.
+    Args: input logits (floating), target labels 0/1 (any real dtype), same shape. Returns input's
+    shape for 'none'; 'mean' divides by numel.
+    Example: input=[−2,−0.5,0.3,1.2,0], target=[1,1,0,0,1] → [2, 0.5625, 0.4225, 1.2, 0.25].
+    optax: optax.losses.sparsemax_loss(input, target).
+    """
+    fn = "sparsemax_loss"
+    check_pair(input, target, fn, floating_target=False)
+    if not bool(((target == 0) | (target == 1)).all()):
+        raise ValueError(f"{fn}: target must hold labels 0 or 1, got values {np.unique(target.numpy())[:5]}")
+    reduction = check_reduction(reduction)
+    z = where(target == 1, -input, input)
+    ell = where(z <= -1, 0.0, where(z < 1, (z + 1).square() / 4, z))
+    return reduce(ell, reduction)
+
+
+@named_scope("multiclass_sparsemax_loss")
+def multiclass_sparsemax_loss(input, target, reduction="mean"):
+    """Multiclass sparsemax loss: the Fenchel–Young loss of sparsemax, the analogue of softmax + CE.
+
+    ℓ = ⟨p, s⟩ − s_y + ½(1 − ‖p‖²), p = sparsemax(s) over the last axis; ℓ = 0 exactly when
+    p = e_y. Gradient p − e_y. Scores must be finite.
+    Args: input (…, C) scores; target (…) int class indices. Returns (…) for 'none'.
+    Example: input=[1,0.5,−0.3,0.9], target=1 → 0.703333; input=[2,0.1,−1], target=0 → 0.
+    optax: optax.losses.multiclass_sparsemax_loss(input, target).
+    """
+    fn = "multiclass_sparsemax_loss"
+    check_class_scores(input, fn)
+    labels = check_labels(target, input, fn)
+    reduction = check_reduction(reduction)
+    p = sparsemax(input)
+    true = (input * one_hot_like(labels, input)).sum(-1)
+    ell = (p * input).sum(-1) - true + 0.5 * (1 - (p * p).sum(-1))
+    return reduce(ell, reduction)
+
+
+# ---- registry ------------------------------------------------------------------------------------
 register("cross_entropy", cross_entropy, "CrossEntropyLoss", "classification",
          r"\ell_n = -w_{y_n} \log \frac{e^{x_{n,y_n}}}{\sum_c e^{x_{n,c}}}",
          "l_n = -w[y_n] * log_softmax(x_n)[y_n]",
@@ -306,6 +574,51 @@ register("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits, "
          "Binary / multi-label classification from logits, computed stably with softplus; pos_weight "
          "trades recall against precision per class.",
          {"input": [2.0, -1.0, 0.0], "target": [1.0, 0.0, 1.0]})
+register("sigmoid_focal_loss", sigmoid_focal_loss, "SigmoidFocalLoss", "classification",
+         r"\ell = -\alpha_t (1 - p_t)^\gamma \log p_t", "alpha_t * (1 - p_t)^gamma * bce_with_logits(x, y)",
+         "Binary cross-entropy down-weighted by (1 − p_t)^γ for elements already classified well, so "
+         "training focuses on hard examples; α_t rebalances positives and negatives. The loss of "
+         "RetinaNet for dense detection with extreme class imbalance (torchvision, optax).",
+         {"input": [[2.0, -1.0, 0.5], [-3.0, 0.0, 4.0]], "target": [[1.0, 0.0, 0.0], [1.0, 1.0, 0.0]],
+          "reduction": "none"})
+register("binary_focal_crossentropy", binary_focal_crossentropy, "BinaryFocalCrossentropy", "classification",
+         r"\ell = \frac{1}{C}\sum_c w_c (1 - p_{t,c})^\gamma \, \mathrm{bce}_c",
+         "mean_last(w * (1 - p_t)^gamma * bce(p, y))",
+         "Keras's binary focal loss: the focal loss on probabilities (or logits) averaged over the last "
+         "axis, with optional label smoothing and class balancing by alpha.",
+         {"input": [[0.6, 0.4], [0.4, 0.6]], "target": [[0.0, 1.0], [0.0, 0.0]], "reduction": "none"})
+register("categorical_focal_loss", categorical_focal_loss, "CategoricalFocalLoss", "classification",
+         r"\ell = -\sum_c \alpha (1 - p_c)^\gamma y_c \log p_c", "sum_c(alpha * (1 - p_c)^gamma * -y_c * log p_c)",
+         "The focal loss for softmax classifiers: each class's cross-entropy term is scaled by "
+         "α(1 − p_c)^γ, so confident correct predictions contribute little. Keras's "
+         "categorical_focal_crossentropy.",
+         {"input": [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]], "target": [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+          "reduction": "none"})
+register("poly1_loss", poly1_loss, "Poly1Loss", "classification",
+         r"\ell = -\sum_c y_c \log p_c + \epsilon \sum_c y_c (1 - p_c)", "CE(x, y) + epsilon * sum(y * (1 - p))",
+         "Cross-entropy with the weight of the first term of its Taylor expansion in (1 − p_t) changed "
+         "by epsilon (Leng et al. 2022, PolyLoss); epsilon > 0 pushes harder on the true class. "
+         "optax's poly_loss_cross_entropy.",
+         {"input": [[1.0, 2.0, 0.5], [0.1, -1.0, 2.0]], "target": [[0.0, 1.0, 0.0], [0.1, 0.0, 0.9]],
+          "reduction": "none"})
+register("generalized_cross_entropy", generalized_cross_entropy, "GeneralizedCrossEntropy", "classification",
+         r"\ell = \frac{1 - p_y^q}{q}", "(1 - p_y^q) / q",
+         "A Box-Cox transform of the true-class probability that interpolates between cross-entropy "
+         "(q → 0) and mean absolute error (q = 1): more robust to noisy labels than CE, easier to train "
+         "than MAE.", {"input": [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]], "target": [0, 1], "q": 0.7,
+                       "reduction": "none"})
+register("sparsemax_loss", sparsemax_loss, "SparsemaxLoss", "classification",
+         r"\ell = \mathrm{sparse\_plus}(\mp x)", "sparse_plus(-x if y == 1 else x)",
+         "A binary classification loss built on sparse_plus, a smooth hinge: quadratic near the decision "
+         "boundary and exactly zero once the logit is beyond the margin of 1 (so, unlike the logistic "
+         "loss, confident correct examples stop contributing). optax's sparsemax_loss.",
+         {"input": [-2.0, -0.5, 0.3, 1.2, 0.0], "target": [1, 1, 0, 0, 1], "reduction": "none"})
+register("multiclass_sparsemax_loss", multiclass_sparsemax_loss, "MultiClassSparsemaxLoss", "classification",
+         r"\ell = \langle p, s\rangle - s_y + \tfrac12 (1 - \|p\|^2),\ p = \mathrm{sparsemax}(s)",
+         "<p, s> - s_y + (1 - |p|^2) / 2, p = sparsemax(s)",
+         "The loss that pairs with sparsemax as cross-entropy pairs with softmax: its gradient is "
+         "sparsemax(s) − e_y and it is exactly zero once the true class wins by a margin, giving sparse, "
+         "interpretable probabilities. optax's multiclass_sparsemax_loss.",
+         {"input": [[1.0, 0.5, -0.3, 0.9]], "target": [1], "reduction": "none"})
 
-# installs the fused fast path into the hook above (kept last: fused.py imports this module)
 from tinygrad_losses.losses import fused as _fused  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """The fused fast path of ``cross_entropy`` for class-index targets: one graph node, one kernel.
 
-``FusedCrossEntropy`` runs the backend's ``cross_entropy_fused`` (``kernels/cross_entropy_cpu.py``,
-``kernels/cuda_cross_entropy.py`` on "cuda"), which reads each row
+``FusedCrossEntropy`` runs the backend's ``cross_entropy_fused`` (``kernels/cpu/cross_entropy.py``,
+``kernels/cuda/cross_entropy.py`` on "cuda"), which reads each row
 of logits once and returns the loss and d loss / d logits together (online max and sum, one
 exponential per logit). The composed ``cross_entropy`` in ``classification.py`` stays the
 reference; importing this module installs the fast path there.

@@ -5,7 +5,7 @@
 For a large vocabulary V the (N, V) logits (and their gradient) dominate memory. The
 ``LinearCrossEntropy`` node never holds them at once: its forward loops over chunks of rows,
 computes the chunk's logits, the fused cross-entropy loss and logits-gradient
-(``kernels/cross_entropy_cpu``), and accumulates d/d input, d/d W and d/d b right away, so
+(``kernels/cpu/cross_entropy.py``), and accumulates d/d input, d/d W and d/d b right away, so
 that backward only scales those by the upstream gradient. Probability targets and K-dim
 outputs (linear_weight (C, d1..dK, in)) take the reference path: linear, then cross_entropy.
 """
@@ -15,7 +15,7 @@ from tinygrad_losses import autograd, dtypes
 from tinygrad_losses.autograd import Function, named_scope
 from tinygrad_losses.losses import classification
 from tinygrad_losses.losses._reduction import check_reduction
-from tinygrad_losses.losses._torch_common import constant_arg, floating_arg, tensor_arg
+from tinygrad_losses.losses._checks import constant_arg, floating_arg, tensor_arg
 from tinygrad_losses.losses.fused import composed_grad, mean_denominator
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor
@@ -25,7 +25,7 @@ CHUNK_BYTES = 32 * 2 ** 20
 
 
 def _kernel():
-    from kernels.cross_entropy_cpu import cross_entropy_fused  # imports numba on first use
+    from kernels.cpu.cross_entropy import cross_entropy_fused  # imports numba on first use
     return cross_entropy_fused
 
 

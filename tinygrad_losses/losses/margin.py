@@ -1,18 +1,25 @@
-"""Margin and ranking losses (PyTorch's): hinge_embedding, soft_margin, multilabel_soft_margin,
-margin_ranking, multi_margin, multilabel_margin.
+"""Margin and ranking losses: a score must beat a margin, or rank above another score.
+
+PyTorch's soft_margin, multilabel_soft_margin, multi_margin, multilabel_margin and
+margin_ranking; the hinge family (binary, squared, categorical, Crammer–Singer: Keras / optax),
+the perceptron losses, and optax's listwise ranking_softmax_loss.
 
 NOTE two gradient conventions at the hinge's kink, both torch's (LOSSES.md §0.3):
-  * hinge_embedding and margin_ranking are written with clamp(min=0), whose gradient passes at 0;
+  * margin_ranking (and hinge_embedding in ``metric.py``) are written with clamp(min=0), whose
+    gradient passes at 0;
   * multi_margin and multilabel_margin reproduce torch's C++ kernels, which count a term only where
     z > 0 strictly: their masks are built with a comparison and applied with ``where``.
-"""
+
+Argument order is torch's ``(input, target)``; Keras writes ``(y_true, y_pred)``. Labels
+(±1 / 0-1 / one-hot) that only select branches are treated as constants (no gradient)."""
 import numpy as np
 
 from tinygrad_losses import dtypes
-from tinygrad_losses.activations import Softplus, logsigmoid
+from tinygrad_losses.activations import logsigmoid, Softplus
 from tinygrad_losses.autograd import is_grad_enabled, named_scope
+from tinygrad_losses.losses._checks import broadcast_shape, check_at_least_1d, check_class_scores, check_labels, check_pair, check_same_shape, check_tensor, constant_arg, floating_arg, tensor_arg
+from tinygrad_losses.losses._compositions import one_hot_like
 from tinygrad_losses.losses._reduction import check_reduction, reduce, strict_reduction
-from tinygrad_losses.losses._torch_common import broadcast_shape, constant_arg, floating_arg, tensor_arg
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
 
@@ -29,31 +36,6 @@ def _vector_or_matrix(fn, input):
         raise RuntimeError(f"{fn}: expected input of shape (C) or (N, C) with C > 0 (non-empty vector or "
                            f"matrix with optional 0-dim batch size), got {list(input.shape)}")
     return (1, 1) if input.ndim == 0 else (1, input.shape[0]) if input.ndim == 1 else input.shape
-
-
-# ---- elementwise hinges ----------------------------------------------------------------------
-@named_scope("hinge_embedding_loss")
-def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
-    """Hinge embedding loss: pull pairs with y = 1 to distance 0, push pairs with y = −1 beyond ``margin``.
-
-    ℓ = [y ≠ 1]·max(0, margin − x) + [y ≠ −1]·x   (torch's exact form: y = 1 gives x, y = −1 gives
-    the hinge, any other y the sum of both).
-    Args: input x (*) floating (typically a distance), target y (*) broadcast with x (y only selects
-    branches: it gets no gradient), margin any number. Returns the broadcast shape for 'none';
-    'mean' divides by its number of elements.
-    Gradient: [y ≠ −1] − [y ≠ 1]·[margin − x ≥ 0] (it passes at x = margin, torch's clamp convention).
-    Departure: torch returns integer results for integer input ('none'/'sum'); we raise TypeError.
-    Example: x=[0.3,1.5,0.5,−0.2,1], y=[1,−1,−1,1,−1] → ℓ=[0.3,0,0.5,−0.2,0], mean 0.12.
-    torch.nn.functional.hinge_embedding_loss.
-    """
-    fn = "hinge_embedding_loss"
-    reduction = check_reduction(reduction)
-    floating_arg(fn, "input", tensor_arg(fn, "input", input))
-    tensor_arg(fn, "target", target)
-    broadcast_shape(fn, input.shape, target.shape)
-    hinge = (margin - input).clamp(min=0)
-    loss = where(target != 1, hinge, 0) + where(target != -1, input, 0)
-    return reduce(loss, reduction)
 
 
 @named_scope("soft_margin_loss")
@@ -237,42 +219,226 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     return reduce(loss.reshape(()) if input.ndim < 2 else loss, reduction)
 
 
-register("hinge_embedding_loss", hinge_embedding_loss, "HingeEmbeddingLoss", "metric learning",
-         r"\ell = [y \ne 1]\max(0, m - x) + [y \ne -1]\,x",
-         "l = [y != 1]·max(0, margin − x) + [y != −1]·x",
-         "For a distance x between two items and a label y = 1 (similar) or −1 (dissimilar): similar "
-         "pairs are pulled to distance 0, dissimilar ones pushed beyond the margin. Used for learning "
-         "embeddings or semi-supervised similarity from pairwise labels.",
-         {"input": [0.3, 1.5, 0.5, -0.2, 1.0], "target": [1.0, -1.0, -1.0, 1.0, -1.0]})
-register("soft_margin_loss", soft_margin_loss, "SoftMarginLoss", "classification",
+def _labels_pm1(target, input, fn):
+    """Keras's hinge labels: ±1, or 0/1 mapped to ±1 when every label is 0 or 1; as a constant."""
+    check_tensor(target, "target", fn, floating=False)
+    check_same_shape(input, target, ("input", "target"), fn)
+    y = target.detach().to(input.dtype)
+    if bool(((y == 0) | (y == 1)).all()):
+        y = 2 * y - 1
+    return y
+
+
+# ---- hinge family ---------------------------------------------------------------------------------
+@named_scope("hinge_loss")
+def hinge_loss(input, target, reduction="mean"):
+    """Binary hinge loss (the SVM loss) on scores ``input`` and labels ``target`` ∈ {−1, 1}.
+
+    ℓ = mean_last(max(0, 1 − y·s)); labels that are all 0 or 1 are first mapped to −1/1 (Keras).
+    Gradient −y/C where 1 − y·s > 0, and 0 at the kink (relu; jax's maximum would give −y/2).
+    Args: input (…, C) floating scores; target (…, C) labels, any real dtype. Returns (…) for 'none'
+    (Keras's per-sample value); 'mean' divides by the number of samples.
+    Example: target=[[0,1,1],[1,0,0]], input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]] → [0.966667, 0.8].
+    Keras: keras.losses.hinge(target, input); optax.losses.hinge_loss(input, target) is the elementwise ℓ.
+    """
+    fn = "hinge_loss"
+    check_tensor(input, "input", fn)
+    check_at_least_1d(input, "input", fn)
+    y = _labels_pm1(target, input, fn)
+    reduction = check_reduction(reduction)
+    return reduce((1 - y * input).relu().mean(-1), reduction)
+
+
+@named_scope("squared_hinge_loss")
+def squared_hinge_loss(input, target, reduction="mean"):
+    """Squared hinge loss: the hinge squared, so it is differentiable at the margin.
+
+    ℓ = mean_last(max(0, 1 − y·s)²), labels as in ``hinge_loss``; gradient −2y·max(0, 1 − y·s)/C.
+    Args/returns as ``hinge_loss``.
+    Example: target=[[0,1,1],[1,0,0]], input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]] → [1.23, 1.06667].
+    Keras: keras.losses.squared_hinge(target, input).
+    """
+    fn = "squared_hinge_loss"
+    check_tensor(input, "input", fn)
+    check_at_least_1d(input, "input", fn)
+    y = _labels_pm1(target, input, fn)
+    reduction = check_reduction(reduction)
+    return reduce((1 - y * input).relu().square().mean(-1), reduction)
+
+
+@named_scope("categorical_hinge_loss")
+def categorical_hinge_loss(input, target, reduction="mean"):
+    """Keras's categorical hinge on one-hot targets: the best wrong score against the true one.
+
+    ℓ = max(0, neg − pos + 1), pos = Σ_c y_c s_c, neg = max_c (1 − y_c)·s_c. NOTE (Keras's own
+    definition, kept) the true class contributes 0 to ``neg``, so when every wrong score is
+    negative neg = 0; ``multiclass_hinge_loss`` is the exact Crammer–Singer loss. Gradient 0 at the
+    kink; tied maxima share the gradient evenly.
+    Args: input (…, C) scores, target (…, C) one-hot, same shape. Returns (…) for 'none'.
+    Example: target=[[0,1,0],[0,0,1]], input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]] → [0.5, 1.9].
+    Keras: keras.losses.categorical_hinge(target, input).
+    """
+    fn = "categorical_hinge_loss"
+    check_class_scores(input, fn)
+    check_tensor(target, "target", fn, floating=False)
+    check_same_shape(input, target, ("input", "target"), fn)
+    reduction = check_reduction(reduction)
+    y = target.detach().to(input.dtype)
+    pos = (y * input).sum(-1)
+    neg = ((1 - y) * input).amax(-1)
+    return reduce((neg - pos + 1).relu(), reduction)
+
+
+@named_scope("multiclass_hinge_loss")
+def multiclass_hinge_loss(input, target, reduction="mean"):
+    """Crammer–Singer multiclass hinge: the margin by which the true class fails to beat every other by 1.
+
+    ℓ = max_j (s_j + 1 − [j = y]) − s_y (≥ 0). Tied maxima share the gradient evenly.
+    Args: input (…, C) scores; target (…) int class indices in [0, C). Returns (…) for 'none'.
+    Example: input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]], target=[1,2] → [0.5, 1.9];
+    input=[−2,−1,−3], target=1 → 0 (Keras's categorical hinge gives 2 there).
+    optax: optax.losses.multiclass_hinge_loss(input, target).
+    """
+    fn = "multiclass_hinge_loss"
+    check_class_scores(input, fn)
+    labels = check_labels(target, input, fn)
+    reduction = check_reduction(reduction)
+    onehot = one_hot_like(labels, input)
+    true = (input * onehot).sum(-1)
+    return reduce((input + 1 - onehot).amax(-1) - true, reduction)
+
+
+# ---- perceptron -----------------------------------------------------------------------------------
+@named_scope("perceptron_loss")
+def perceptron_loss(input, target, reduction="mean"):
+    """Binary perceptron loss: positive only for misclassified points, with no margin.
+
+    ℓ = max(0, −y·s), y ∈ {−1, 1}, elementwise; gradient −y where y·s < 0 and 0 at y·s = 0
+    (relu; optax's jnp.maximum gives −y/2 there).
+    Args: input floating scores, target labels ±1 (any real dtype), same shape. Returns input's
+    shape for 'none'; 'mean' divides by numel.
+    Example: input=[0.5,−0.2,1,−1.5], target=[1,1,−1,−1] → [0, 0.2, 1, 0].
+    optax: optax.losses.perceptron_loss(input, target).
+    """
+    fn = "perceptron_loss"
+    check_pair(input, target, fn, floating_target=False)
+    reduction = check_reduction(reduction)
+    y = target.detach().to(input.dtype)
+    return reduce((-y * input).relu(), reduction)
+
+
+@named_scope("multiclass_perceptron_loss")
+def multiclass_perceptron_loss(input, target, reduction="mean"):
+    """Multiclass perceptron loss: how far the true score is below the best score.
+
+    ℓ = max_j s_j − s_y; gradient e_argmax − e_y (tied maxima share evenly).
+    Args: input (…, C) scores; target (…) int class indices. Returns (…) for 'none'.
+    Example: input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]], target=[1,2] → [0, 0.9].
+    optax: optax.losses.multiclass_perceptron_loss(input, target).
+    """
+    fn = "multiclass_perceptron_loss"
+    check_class_scores(input, fn)
+    labels = check_labels(target, input, fn)
+    reduction = check_reduction(reduction)
+    true = (input * one_hot_like(labels, input)).sum(-1)
+    return reduce(input.amax(-1) - true, reduction)
+
+
+_S = [[0.3, 0.8, -0.4], [1.5, -0.2, 0.6]]
+
+
+@named_scope("ranking_softmax_loss")
+def ranking_softmax_loss(input, target, where_mask=None, reduction="mean"):
+    """Softmax (ListNet-style) ranking loss: cross-entropy of the relevance labels against the
+    softmax of the scores over each list (the last axis).
+
+    ℓ = −Σ_i y_i · log_softmax(s)_i. Items with ``where_mask`` False are left out (their logits act
+    as −inf and their labels as 0); a list with no valid item gives 0.
+    Args: input (…, L) scores; target (…, L) relevance labels ≥ 0 (floating), same shape;
+    where_mask (…, L) bool or None. Returns (…) for 'none'; 'mean' divides by the number of lists.
+    Example: s=[2,1,3], y=[1,0,0] → 1.40761.
+    optax: optax.losses.ranking_softmax_loss(input, target, where=where_mask) (rax's softmax_loss).
+    """
+    fn = "ranking_softmax_loss"
+    check_pair(input, target, fn, last_axis=True)
+    reduction = check_reduction(reduction)
+    if where_mask is None:
+        return reduce(-(target * input.log_softmax(-1)).sum(-1), reduction)
+    if not isinstance(where_mask, Tensor) or where_mask.dtype.kind != "b" or where_mask.shape != input.shape:
+        raise TypeError(f"{fn}: where_mask must be a bool Tensor of shape {tuple(input.shape)}, got "
+                        + (f"{where_mask.dtype} of shape {tuple(where_mask.shape)}"
+                           if isinstance(where_mask, Tensor) else type(where_mask).__name__))
+    # masked items get −inf logits; lists with no valid item keep theirs (their labels are all masked)
+    keep = where_mask | ~where_mask.any(-1, keepdim=True)
+    log_p = where(keep, input, float("-inf")).log_softmax(-1)
+    return reduce(-where(where_mask, target * log_p, 0.0).sum(-1), reduction)
+
+
+# ---- registry ------------------------------------------------------------------------------------
+register("soft_margin_loss", soft_margin_loss, "SoftMarginLoss", "margin and ranking",
          r"\ell = \log(1 + e^{-y x})",
          "l = log(1 + exp(−y·x))",
          "The logistic loss of a ±1 label: a smooth hinge for binary classification with labels −1/+1 "
          "(equal to binary cross-entropy with logits after mapping y to {0, 1}).",
          {"input": [0.3, -1.5, 2.0], "target": [1.0, 1.0, -1.0]})
 register("multilabel_soft_margin_loss", multilabel_soft_margin_loss, "MultiLabelSoftMarginLoss",
-         "classification",
+         "margin and ranking",
          r"\ell_n = -\frac{1}{C}\sum_c w_c\,[y_c \log\sigma(x_c) + (1-y_c)\log\sigma(-x_c)]",
          "l_n = −(1/C)·Σ_c w_c·[y_c·logσ(x_c) + (1 − y_c)·logσ(−x_c)]",
          "Multi-label classification as C independent binary logistic problems, averaged over the "
          "classes: each sample may belong to any subset of the classes.",
          {"input": [[0.3, -1.5, 2.0, 0.1], [1.0, 0.0, -0.5, 0.2]], "target": [[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 1.0]]})
-register("margin_ranking_loss", margin_ranking_loss, "MarginRankingLoss", "ranking",
+register("margin_ranking_loss", margin_ranking_loss, "MarginRankingLoss", "margin and ranking",
          r"\ell = \max(0, -y(x_1 - x_2) + m)",
          "l = max(0, −y·(x1 − x2) + margin)",
          "Pairwise ranking: for y = 1 the first score should exceed the second by the margin, for "
          "y = −1 the other way round. The building block of pairwise learning-to-rank.",
          {"input1": [1.0, 2.0, 0.5, 3.0], "input2": [2.0, 1.0, 0.5, 3.5], "target": [1.0, 1.0, -1.0, -1.0],
           "margin": 0.5})
-register("multi_margin_loss", multi_margin_loss, "MultiMarginLoss", "classification",
+register("multi_margin_loss", multi_margin_loss, "MultiMarginLoss", "margin and ranking",
          r"\ell_n = \frac{1}{C}\sum_{i \ne y} w_y \max(0, m - x_y + x_i)^p",
          "l_n = (1/C)·Σ_{i≠y} w[y]·max(0, margin − x[y] + x[i])^p",
          "The multi-class SVM hinge (Weston–Watkins): every wrong class must score at least the margin "
          "below the true class; only violations cost. p = 2 squares them.",
          {"input": [[0.1, 0.2, 0.4, 0.8], [0.5, -0.3, 0.9, 0.0]], "target": [3, 0]})
-register("multilabel_margin_loss", multilabel_margin_loss, "MultiLabelMarginLoss", "classification",
+register("multilabel_margin_loss", multilabel_margin_loss, "MultiLabelMarginLoss", "margin and ranking",
          r"\ell_n = \frac{1}{C}\sum_{j \in J}\sum_{i \notin J} \max(0, 1 - (x_j - x_i))",
          "l_n = (1/C)·Σ_{j∈J} Σ_{i∉J} max(0, 1 − (x[j] − x[i]))",
          "Multi-label hinge: every listed (relevant) class must score at least 1 above every unlisted "
          "class. Targets list class indices, ended by −1.",
          {"input": [[0.1, 0.2, 0.4, 0.8], [0.5, -0.3, 0.9, 0.0]], "target": [[3, 0, -1, 1], [2, -1, 0, 1]]})
+register("hinge_loss", hinge_loss, "HingeLoss", "margin and ranking",
+         r"\ell = \frac{1}{C}\sum_c \max(0, 1 - y_c s_c)", "mean_last(max(0, 1 - y * s))",
+         "The SVM loss for labels ±1: zero once a score is on the right side with margin 1, linear "
+         "otherwise. Encourages a margin rather than calibrated probabilities. Keras's hinge (0/1 labels "
+         "are mapped to ±1).", {"input": _S, "target": [[0, 1, 1], [1, 0, 0]], "reduction": "none"})
+register("squared_hinge_loss", squared_hinge_loss, "SquaredHingeLoss", "margin and ranking",
+         r"\ell = \frac{1}{C}\sum_c \max(0, 1 - y_c s_c)^2", "mean_last(max(0, 1 - y * s)^2)",
+         "The hinge loss squared: differentiable at the margin and harsher on large violations. "
+         "Keras's squared_hinge.", {"input": _S, "target": [[0, 1, 1], [1, 0, 0]], "reduction": "none"})
+register("categorical_hinge_loss", categorical_hinge_loss, "CategoricalHingeLoss", "margin and ranking",
+         r"\ell = \max(0, \max_c (1 - y_c) s_c - \sum_c y_c s_c + 1)", "max(0, max((1 - y) * s) - sum(y * s) + 1)",
+         "Keras's multiclass hinge on one-hot targets: the best wrong-class score should trail the true "
+         "score by 1. Note that the true class counts as 0 among the wrong ones.",
+         {"input": _S, "target": [[0, 1, 0], [0, 0, 1]], "reduction": "none"})
+register("multiclass_hinge_loss", multiclass_hinge_loss, "MultiClassHingeLoss", "margin and ranking",
+         r"\ell = \max_j (s_j + 1 - [j = y]) - s_y", "max_j(s_j + 1 - [j == y]) - s_y",
+         "The Crammer–Singer multiclass SVM loss: zero when the true class beats every other class by a "
+         "margin of 1, otherwise the largest violation. optax's multiclass_hinge_loss.",
+         {"input": _S, "target": [1, 2], "reduction": "none"})
+register("perceptron_loss", perceptron_loss, "PerceptronLoss", "margin and ranking",
+         r"\ell = \max(0, -y s)", "max(0, -y * s)",
+         "Rosenblatt's perceptron criterion: zero for correctly classified points (no margin), linear in "
+         "the score of misclassified ones. optax's perceptron_loss.",
+         {"input": [0.5, -0.2, 1.0, -1.5], "target": [1, 1, -1, -1], "reduction": "none"})
+register("multiclass_perceptron_loss", multiclass_perceptron_loss, "MultiClassPerceptronLoss",
+         "margin and ranking", r"\ell = \max_j s_j - s_y", "max(s) - s_y",
+         "The multiclass perceptron criterion: how far the true score is below the top score; zero once "
+         "the true class wins. optax's multiclass_perceptron_loss.",
+         {"input": _S, "target": [1, 2], "reduction": "none"})
+register("ranking_softmax_loss", ranking_softmax_loss, "RankingSoftmaxLoss", "margin and ranking",
+         r"\ell = -\sum_i y_i \log \frac{e^{s_i}}{\sum_j e^{s_j}}", "-sum(y * log_softmax(s))",
+         "A listwise learning-to-rank loss: treats the scores of a list's items as a softmax "
+         "distribution and the relevance labels as targets, so relevant items are pushed to the top. "
+         "optax's ranking_softmax_loss (ListNet / rax softmax_loss).",
+         {"input": [2.0, 1.0, 3.0], "target": [1.0, 0.0, 0.0]})

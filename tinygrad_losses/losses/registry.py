@@ -11,7 +11,11 @@ calls the loss, so ``tinygrad-losses explain LOSS`` can show a worked example.
 """
 from dataclasses import dataclass, field
 
-KINDS = ("regression", "classification", "ranking", "metric learning", "sequence", "distribution")
+# The kinds of loss, each with the file under ``tinygrad_losses/losses/`` that holds its family.
+FAMILY_FILES = {"regression": "regression", "classification": "classification", "margin and ranking": "margin",
+                "metric learning": "metric", "distribution": "distribution", "segmentation": "segmentation",
+                "sequence": "sequence"}
+KINDS = tuple(FAMILY_FILES)
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,9 @@ def register(name, function, module, kind, latex, text, explanation, example=Non
 
 def losses_table():
     """Every registered loss as a list of ``LossInfo``, sorted by kind then name."""
-    import tinygrad_losses.functional  # noqa: F401  (importing the families fills the registry)
+    import importlib
+    for module in (*FAMILY_FILES.values(), "linear_cross_entropy"):  # importing a family registers its losses
+        importlib.import_module(f"tinygrad_losses.losses.{module}")
     return sorted(_REGISTRY.values(), key=lambda i: (KINDS.index(i.kind), i.name))
 
 

@@ -1,7 +1,7 @@
 """Sequence losses: ctc_loss (Connectionist Temporal Classification), torch 2.13's semantics.
 
-The alpha/beta recursions run in the backend's kernel (``kernels/ctc.py``, numba, parallel over the
-batch; ``kernels/cuda_ctc.py`` for log_probs on "cuda");
+The alpha/beta recursions run in the backend's kernel (``kernels/cpu/ctc.py``, numba, parallel over the
+batch; ``kernels/cuda/ctc.py`` for log_probs on "cuda");
 ``CTCLoss`` is the graph node around it. Reductions are composed from Tensor ops on its
 per-sample output.
 """
@@ -10,7 +10,7 @@ import numpy as np
 from tinygrad_losses import autograd
 from tinygrad_losses.autograd import Function, named_scope
 from tinygrad_losses.losses._reduction import check_reduction, reduce
-from tinygrad_losses.losses._torch_common import tensor_arg
+from tinygrad_losses.losses._checks import tensor_arg
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor
 
@@ -27,7 +27,7 @@ class CTCLoss(Function):
 
     def forward(self, B, lp, targets=None, input_lengths=None, target_lengths=None, blank=0,
                 zero_infinity=False, need_grad=True):
-        if need_grad:  # the backend's kernel: kernels/ctc.py (numba, imported on first call) or kernels/cuda_ctc.py
+        if need_grad:  # the backend's kernel: kernels/cpu/ctc.py (numba, imported on first call) or kernels/cuda/ctc.py
             nll, self.grad = B.ctc_loss_forward_backward(lp, targets, input_lengths, target_lengths, blank,
                                                          zero_infinity)
         else:

@@ -4,7 +4,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from tinygrad_losses import dtypes, random
+from tinygrad_losses import dtypes, rng as random
 from tinygrad_losses.activations import leaky_relu
 from tinygrad_losses.creation import zeros
 from tinygrad_losses.nn import init

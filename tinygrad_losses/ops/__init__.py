@@ -20,4 +20,4 @@ from tinygrad_losses.ops.rowwise import LogSumExp, Softmax, LogSoftmax  # noqa: 
 from tinygrad_losses.ops.matmul import Matmul  # noqa: F401
 from tinygrad_losses.ops.movement import Reshape, Permute, Expand, Cat  # noqa: F401
 from tinygrad_losses.ops.indexing import GetItem, IndexAdd, Gather, ScatterAdd  # noqa: F401
-from tinygrad_losses.ops.device import ToDevice  # noqa: F401
+from tinygrad_losses.ops.transfer import ToDevice  # noqa: F401

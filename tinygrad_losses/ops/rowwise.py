@@ -1,5 +1,5 @@
 """logsumexp, softmax and log_softmax along one dim: primitives for stability (max-shifted)
-and speed (numba kernels, parallel over rows, in ``kernels/rowwise``).
+and speed (numba kernels, parallel over rows, in ``kernels/cpu/rowwise.py``).
 
 The first-order backward of softmax and log_softmax calls the fused backward kernel; with
 create_graph=True (and for logsumexp always) it is composed from Tensor ops, so that it can be

@@ -1,7 +1,7 @@
 """Special functions as primitives: ``Erf`` (needed by the exact GELU).
 
 Erf exists as a primitive because it is not composable from the other primitives;
-its forward is the backend's ``erf`` (on the CPU the numba kernel in ``kernels/special_cpu.py``,
+its forward is the backend's ``erf`` (on the CPU the numba kernel in ``kernels/cpu/special.py``,
 imported on first use).
 """
 import math

@@ -1,0 +1,1 @@
+"""Utilities in torch's places: ``tinygrad_losses.utils.data.DataLoader``."""
