@@ -18,6 +18,20 @@ from tinygrad_losses.activations import softplus, logsigmoid, relu, leaky_relu, 
 from tinygrad_losses.gradcheck import gradcheck, gradgradcheck, GradcheckError  # noqa: F401
 from tinygrad_losses.tensor_functions import *  # noqa: F401,F403
 from tinygrad_losses.losses.registry import losses_table  # noqa: F401
-from tinygrad_losses import viz  # noqa: F401  (graph pictures: tl.viz.draw, tl.viz.print_graph)
 
 __version__ = "0.1.0"
+
+# torch's layout: tl.nn, tl.optim, tl.functional (also tl.nn.functional), tl.viz, tl.utils and
+# tl.losses resolve as attributes, imported on first use so that ``import tinygrad_losses`` stays fast.
+_SUBMODULES = ("nn", "optim", "functional", "viz", "utils", "losses", "datasets")
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        import importlib
+        return importlib.import_module(f"tinygrad_losses.{name}")
+    raise AttributeError(f"module 'tinygrad_losses' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

@@ -6,3 +6,4 @@ from tinygrad_losses.nn import init  # noqa: F401
 from tinygrad_losses.nn.serialization import save, load, save_file, load_file  # noqa: F401
 from tinygrad_losses.nn.loss import *  # noqa: F401,F403  (a class for every loss)
 from tinygrad_losses.nn.loss import LinearCrossEntropyOptions  # noqa: F401
+from tinygrad_losses.nn import functional  # noqa: F401,E402  (tl.nn.functional, as torch.nn.functional)
