@@ -135,6 +135,10 @@ class Function:
     saves_inputs = True
     saves_output = False
     is_view = False
+    # Optional: ``backward_arrays(self, grad_array)``, the same rule as ``backward`` on raw backend
+    # arrays (returning an array, None, or a tuple of them). The engine calls it instead of
+    # ``backward`` during a plain backward (no graph of the backward is built), where it is faster.
+    backward_arrays = None
     fused = False       # True for nodes computed by a fused kernel (graph pictures say so)
     scope = ()
     parents = None  # set while the node is alive; None once backward has freed it
@@ -284,7 +288,10 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
                     retained().grad = g if create_graph else g.detach()
                 if fn.saves_inputs or fn.saves_output:
                     fn._check_versions()
-                in_grads = fn.backward(g)
+                if fn.backward_arrays is not None and not create_graph:
+                    in_grads = _wrap_grads(fn.backward_arrays(g._data), g)
+                else:
+                    in_grads = fn.backward(g)
                 if type(in_grads) is not tuple:
                     in_grads = (in_grads,)
                 if len(in_grads) != len(parents):
@@ -329,6 +336,14 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None):
         else:
             leaf.grad = make(leaf._backend.add(leaf.grad._data, g._data), leaf._device, False, leaf._backend)
     return None
+
+
+def _wrap_grads(arrays, like):
+    """The arrays a ``backward_arrays`` returned, as constant Tensors on ``like``'s device."""
+    make = _tensor.Tensor._make
+    if type(arrays) is not tuple:
+        return make(arrays, like._device, False, like._backend) if arrays is not None else None
+    return tuple(make(a, like._device, False, like._backend) if a is not None else None for a in arrays)
 
 
 def _accumulate_leaf(store, leaf, g):
