@@ -2,21 +2,28 @@
 
     python demos/graph_gallery.py [--out gallery] [--limit N]
 
+    python demos/graph_gallery.py --readme demos/pictures     # the README's pictures
+
 Pictures are SVG when Graphviz's ``dot`` is installed, else the .dot sources (the page then
 links them and says how to install Graphviz). Each loss's graph is drawn after backward, so
 every node carries its gradient; a few engine graphs (a composed cross-entropy, an MLP
-training step) open the page.
+training step) open the page. The formulas are typeset by MathJax, offline: the page uses a copy
+of MathJax's ``tex-svg.js`` put beside it, found at ``$MATHJAX`` or in ``node_modules/mathjax``
+(``npm install mathjax@3``); without it the page shows the LaTeX source.
 """
 import argparse
 import html
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import tinygrad_losses as tl  # noqa: E402
+import tinygrad_losses.functional as F  # noqa: E402
 from tinygrad_losses import nn  # noqa: E402
-from tinygrad_losses.autograd import named_scope  # noqa: E402
+from tinygrad_losses.viz import named_scope  # noqa: E402
+from tinygrad_losses.losses.lessons import lesson_text  # noqa: E402
 from tinygrad_losses.losses.registry import losses_table  # noqa: E402
 from tinygrad_losses.viz.examples import run_example  # noqa: E402
 
@@ -69,21 +76,54 @@ def loss_examples(limit=None):
     return pictures, skipped
 
 
+def readme_pictures():
+    """(name, digraph) for the README: its first look, and the same graph with every gradient."""
+    x = tl.tensor([[1.0, -2.0, 0.5], [0.5, 3.0, -1.0]], requires_grad=True)
+    y = tl.tensor([0, 1])
+    loss = F.cross_entropy(x, y, label_smoothing=0.1)
+    loss.backward()
+    first = tl.viz.draw(loss, params={"logits": x})
+    x.grad = None                   # (.grad accumulates: start the second picture afresh)
+    with tl.viz.record():
+        loss = F.cross_entropy(x, y, label_smoothing=0.1)
+        loss.backward()
+    return [("first_look", first), ("every_gradient", tl.viz.draw(loss, params={"logits": x}))]
+
+
+MATHJAX = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                       "node_modules", "mathjax", "es5", "tex-svg.js")
+
+
+def _mathjax(out):
+    """Copy MathJax's tex-svg.js beside the page; returns its relative path, or None when not installed."""
+    source = os.environ.get("MATHJAX") or MATHJAX
+    if not os.path.isfile(source):
+        return None
+    os.makedirs(os.path.join(out, "mathjax"), exist_ok=True)
+    shutil.copyfile(source, os.path.join(out, "mathjax", "tex-svg.js"))
+    return "mathjax/tex-svg.js"
+
+
 def write_gallery(out, limit=None):
     """Write the pictures and ``index.html`` into ``out``; returns the page's path."""
     os.makedirs(out, exist_ok=True)
+    mathjax = _mathjax(out)
     cards = []
     for name, caption, picture in engine_examples():
         cards.append(_card(out, name, caption, picture, None))
     pictures, skipped = loss_examples(limit)
     for name, caption, picture, info in pictures:
-        cards.append(_card(out, name, caption, picture, info))
+        cards.append(_card(out, name, caption, picture, info, typeset=mathjax is not None))
     notes = "".join(f"<li><code>{html.escape(n)}</code>: {html.escape(why)}</li>" for n, why in skipped)
     install = "" if tl.viz.dot_available() else (
         "<p class=warn>Graphviz's <code>dot</code> is not installed, so the pictures are .dot sources. "
         "Install it (<code>apt-get install graphviz</code> or <code>brew install graphviz</code>) and "
         "run this script again for SVGs.</p>")
-    page = _PAGE.format(count=len(pictures), install=install, cards="\n".join(cards),
+    if mathjax is None:
+        install += ("<p class=warn>MathJax is not installed, so the formulas are LaTeX source: "
+                    "<code>npm install mathjax@3</code> in the repository, then run this script again.</p>")
+    script = f'<script id="MathJax-script" src="{mathjax}"></script>' if mathjax else ""
+    page = _PAGE.format(count=len(pictures), install=install, cards="\n".join(cards), mathjax=script,
                         skipped=f"<h2>Not drawn</h2><ul>{notes}</ul>" if notes else "")
     path = os.path.join(out, "index.html")
     with open(path, "w", encoding="utf-8") as f:
@@ -91,15 +131,20 @@ def write_gallery(out, limit=None):
     return path
 
 
-def _card(out, name, caption, picture, info):
+def _card(out, name, caption, picture, info, typeset=False):
     written = tl.viz.render(picture, os.path.join(out, name + ".svg"))
     file = os.path.basename(written)
     image = (f'<a href="{file}"><img src="{file}" alt="graph of {html.escape(name)}"></a>'
              if file.endswith(".svg") else f'<a href="{file}">{html.escape(file)} (DOT source)</a>')
     formula = ""
     if info is not None:
-        formula = (f"<pre>{html.escape(info.text)}</pre><details><summary>LaTeX</summary>"
-                   f"<pre>{html.escape(info.latex)}</pre></details><p>{html.escape(info.explanation)}</p>")
+        shown = (f'<div class=math>\\[{html.escape(info.latex)}\\]</div>' if typeset
+                 else f"<pre>{html.escape(info.latex)}</pre>")
+        formula = (f"{shown}<details><summary>as text</summary><pre>{html.escape(info.text)}</pre></details>"
+                   f"<p>{html.escape(info.explanation)}</p>")
+        if info.lesson is not None:  # the same text as `tinygrad-losses explain` and help()
+            formula += (f"<details><summary>Lesson</summary>"
+                        f"<pre>{html.escape(lesson_text(info.lesson))}</pre></details>")
     return (f'<section id="{html.escape(name)}"><h2>{html.escape(name)}</h2>'
             f"<p class=caption>{html.escape(caption)}</p>{formula}{image}</section>")
 
@@ -111,8 +156,8 @@ body {{ font-family: sans-serif; max-width: 1100px; margin: 2em auto; color: #22
 section {{ border-top: 1px solid #ccc; padding: 1em 0; }}
 img {{ max-width: 100%; }}
 pre {{ background: #f6f6f6; padding: .5em; white-space: pre-wrap; }}
-.caption {{ color: #666; }} .warn {{ color: #a00; }}
-</style></head><body>
+.caption {{ color: #666; }} .warn {{ color: #a00; }} .math {{ overflow-x: auto; }}
+</style>{mathjax}</head><body>
 <h1>Graph gallery</h1>
 <p>The computation graph of {count} losses on their worked examples, drawn after backward: each node
 shows its output shape, dtype, small values and gradient; darker orange means a larger gradient
@@ -128,7 +173,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="gallery", help="output folder (default: gallery)")
     parser.add_argument("--limit", type=int, default=None, help="draw at most this many losses")
+    parser.add_argument("--readme", metavar="DIR", help="write the README's pictures into DIR instead")
     args = parser.parse_args(argv)
+    if args.readme:
+        for name, picture in readme_pictures():
+            print(f"wrote {tl.viz.render(picture, os.path.join(args.readme, name + '.svg'))}")
+        return 0
     path = write_gallery(args.out, args.limit)
     print(f"wrote {path}")
     return 0

@@ -41,6 +41,42 @@ def path(make_optimizer, steps):
     return np.array(points)
 
 
+def plot_paths(plt, paths, steps, out):
+    """The paths on the contours of log(1 + f): framed so that every path fits, the jagged ones
+    drawn first (underneath), each in its own colour and dash, the legend beside the axes."""
+    points = np.concatenate(list(paths.values()) + [np.array([START, (1.0, 1.0)])])
+    points = points[np.isfinite(points).all(axis=1)]
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    pad = 0.08 * (hi - lo) + 0.1
+    (x0, y0), (x1, y1) = lo - pad, hi + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 400), np.linspace(y0, y1, 400))
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    ax.contour(gx, gy, np.log1p(rosenbrock((gx, gy))), levels=25, colors="#bbbbbb", linewidths=0.5, zorder=1)
+    # the longest path (the most zigzag) first, so the smoother ones stay visible on top of it
+    length = {name: np.abs(np.diff(pts, axis=0)).sum() for name, pts in paths.items()}
+    styles = ["-", "--", "-.", ":", "-", "--"]
+    colours = plt.get_cmap("tab10").colors
+    lines = {}
+    for z, name in enumerate(sorted(paths, key=lambda n: -length[n])):
+        i = list(paths).index(name)
+        pts = paths[name]
+        (lines[name],) = ax.plot(pts[:, 0], pts[:, 1], styles[i % len(styles)], color=colours[i], lw=1.6,
+                                 alpha=0.9, label=f"{name} (ends at {pts[-1, 0]:.2f}, {pts[-1, 1]:.2f})",
+                                 zorder=2 + z)
+        ax.plot(pts[-1, 0], pts[-1, 1], "o", color=colours[i], ms=5, zorder=2 + z)
+    handles = [lines[name] for name in paths]       # the legend in the table's order
+    handles += ax.plot(*START, "ks", ms=7, zorder=20, label=f"start {START}")
+    handles += ax.plot([1], [1], "k*", ms=13, zorder=20, label="minimum (1, 1)")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)
+    ax.set_title(f"optimiser paths on Rosenbrock's valley, {steps} steps")
+    fig.tight_layout()
+    plots.save(fig, out)
+
+
 def main(steps=1000, out=None, verbose=True):
     paths = {name: path(make, steps) for name, make in OPTIMIZERS.items()}
     if verbose:
@@ -50,15 +86,7 @@ def main(steps=1000, out=None, verbose=True):
             print(f"  {name:9s} ends at ({end[0]:+.3f}, {end[1]:+.3f}), f = {rosenbrock(end):.4g}")
     plt = pyplot() if out else None
     if plt is not None:
-        gx, gy = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-1, 3, 300))
-        fig, ax = plt.subplots(figsize=(6, 5))
-        ax.contour(gx, gy, np.log1p(rosenbrock((gx, gy))), levels=25, cmap="Greys", linewidths=0.5)
-        for name, pts in paths.items():
-            ax.plot(pts[:, 0], pts[:, 1], label=name, lw=1.2)
-        ax.plot([1], [1], "k*", ms=12)
-        ax.legend()
-        ax.set_title(f"optimiser paths, {steps} steps")
-        plots.save(fig, out)
+        plot_paths(plt, paths, steps, out)
         if verbose:
             print(f"wrote {out}")
     return paths

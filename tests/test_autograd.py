@@ -49,7 +49,8 @@ def test_backward_frees_saved_arrays():
     y = x.exp()
     fn = y.grad_fn
     y.sum().backward()
-    assert fn.parents is None and not hasattr(fn, "out")
+    # the saved values go; the structure stays (as in torch): the node and its edge to the leaf
+    assert fn.freed and not hasattr(fn, "out") and fn.parents[0] is x
 
 
 # ---- structure ------------------------------------------------------------------------------------

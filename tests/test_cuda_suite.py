@@ -12,6 +12,7 @@ import tinygrad_losses as tl
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # minutes: the whole tests/cuda group in numba's simulator
 def test_cuda_group_passes_under_the_simulator():
     env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", PYTHONPATH=str(ROOT))
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/cuda"],

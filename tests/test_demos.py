@@ -24,6 +24,7 @@ def test_train_classifier_reaches_095_on_the_spiral(capsys):
     assert lines[0].startswith("step    0  loss") and lines[-1].startswith("final training accuracy:")
 
 
+@pytest.mark.slow  # a fresh process and 1500 steps
 def test_train_classifier_script_runs_as_the_readme_says():
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     result = subprocess.run([sys.executable, os.path.join(ROOT, "demos", "train_classifier.py"), "--steps", "1500"],

@@ -73,3 +73,20 @@ def test_cli_graph_options_and_unknown_loss(tmp_path, capsys):
     assert "rankdir=LR" in src and "Backward</B>" in src
     assert cli.main(["graph", "no_such_loss", "-o", str(out_file)]) == 2
     assert "unknown loss 'no_such_loss'" in capsys.readouterr().err
+
+
+def test_gallery_typesets_formulas_with_a_local_mathjax(tmp_path, monkeypatch):
+    fake = tmp_path / "tex-svg.js"
+    fake.write_text("// MathJax stand-in")
+    monkeypatch.setenv("MATHJAX", str(fake))
+    page = open(graph_gallery.write_gallery(str(tmp_path / "with"), limit=1), encoding="utf-8").read()
+    parser = _Links()
+    parser.feed(page)
+    assert "mathjax/tex-svg.js" in parser.links and "http" not in " ".join(parser.links)   # offline
+    assert (tmp_path / "with" / "mathjax" / "tex-svg.js").read_text() == "// MathJax stand-in"
+    info = [i for i in losses_table() if i.example][0]
+    assert "\\[" + html.escape(info.latex) + "\\]" in page
+    monkeypatch.setenv("MATHJAX", str(tmp_path / "missing.js"))
+    monkeypatch.setattr(graph_gallery, "MATHJAX", str(tmp_path / "missing.js"))
+    page = open(graph_gallery.write_gallery(str(tmp_path / "without"), limit=1), encoding="utf-8").read()
+    assert "npm install mathjax@3" in page and "<script" not in page

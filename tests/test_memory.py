@@ -69,6 +69,44 @@ def test_backward_frees_intermediates_even_while_the_loss_is_kept():
     assert loss.item() > 0
 
 
+def test_the_structure_left_by_backward_goes_with_the_loss():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x.exp() * 2).sum()
+    loss.backward()
+    nodes = [weakref.ref(loss.grad_fn), weakref.ref(loss.grad_fn.parents[0].grad_fn)]
+    gc.disable()  # by reference counting alone: the freed structure holds no cycle
+    try:
+        assert all(r() is not None for r in nodes)  # kept for pictures while the loss lives
+        del loss
+        assert all(r() is None for r in nodes)
+    finally:
+        gc.enable()
+
+
+def test_keeping_each_steps_loss_does_not_grow_memory():
+    """The freed structure lives as long as its loss: a loop that keeps the last loss (for a
+    picture, or a log) must not accumulate the structures of earlier steps."""
+    w, t, step = _tiny_model()
+    gc.collect()
+    gc.disable()
+    try:
+        kept = None
+        for _ in range(2_000):
+            kept = step()
+        tracemalloc.start()
+        for _ in range(1_000):
+            kept = step()
+        before, _ = tracemalloc.get_traced_memory()
+        for _ in range(17_000):
+            kept = step()
+        after, _ = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    finally:
+        gc.enable()
+    assert kept.grad_fn.freed
+    assert after - before < 4_000, f"traced memory grew by {after - before} bytes over 17000 steps"
+
+
 def test_retain_graph_keeps_intermediates_until_the_loss_dies():
     x = tl.tensor([1.0, 2.0], requires_grad=True)
     h = x.exp()

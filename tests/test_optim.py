@@ -11,6 +11,7 @@ from tinygrad_losses import optim
 CONFIGS = [
     ("SGD", dict(lr=0.05)),
     ("SGD", dict(lr=0.05, momentum=0.9)),
+    ("SGD", dict(lr=0.05, weight_decay=0.1)),
     ("SGD", dict(lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.01)),
     ("SGD", dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.1)),
     ("Adagrad", dict(lr=0.1)),

@@ -8,7 +8,7 @@ import pytest
 
 import tinygrad_losses as tl
 from tinygrad_losses import nn
-from tinygrad_losses.autograd import named_scope
+from tinygrad_losses.viz import named_scope
 
 needs_dot = pytest.mark.skipif(not tl.viz.dot_available(),
                                reason="Graphviz's `dot` is not installed (apt-get install graphviz)")
@@ -123,13 +123,26 @@ def test_gradients_of_intermediates_not_kept_without_record():
     assert "grad \u2016g\u2016=" in node_lines(src)[[k for k, v in node_lines(src).items() if "<B>input" in v][0]]
 
 
-def test_freed_graph_is_reported():
-    _, _, loss = cross_entropy_graph()
-    loss.backward()
+def test_graph_drawn_after_a_plain_backward():
+    x, _, loss = cross_entropy_graph()
+    loss.backward()                         # no retain_graph: the saved values are freed
+    src = tl.viz.draw(loss, params={"logits": x}, show_saved=True).source
+    nodes = node_lines(src)
+    by_op = {re.search(r"<B>(\w+)</B>", v).group(1): v for v in nodes.values() if "<B>saved</B>" not in v}
+    assert sorted(by_op) == sorted(["LogSoftmax", "Gather", "Sum", "Div", "Neg", "logits", "constant"])
+    assert len([e for e in edges(src) if "_saved_" not in e[0]]) == 6
+    assert "(4, 3) float64" in by_op["LogSoftmax"] and "(4, 1) float64" in by_op["Gather"]
+    z = np.arange(12.0).reshape(4, 3) / 10
+    logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+    assert f"= {-logp[[0, 1, 2, 3], [0, 2, 1, 0]].mean():.4g}" in by_op["Neg"]       # the output keeps its value
+    g = x.grad.numpy()
+    assert f"min={g.min():.4g}" in by_op["logits"] and f"max={g.max():.4g}" in by_op["logits"]
+    assert "value freed by backward" in by_op["Sum"]                                # (1 element: was shown)
+    assert "freed by backward" in " ".join(v for v in nodes.values() if "<B>saved</B>" in v)
+    text = tl.viz.format_graph(loss, params={"logits": x})
+    assert "LogSoftmax(%0) dim=1" in text and "grad \u2016g\u2016=" in text and "<- output" in text
     with pytest.raises(RuntimeError, match="retain_graph=True"):
-        tl.viz.draw(loss)
-    with pytest.raises(RuntimeError, match="freed"):
-        tl.viz.print_graph(loss)
+        loss.backward()                     # a second backward still needs the freed values
 
 
 def test_nan_marked_red():
@@ -283,3 +296,163 @@ def test_render_svg(tmp_path):
     texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
     assert "net.0.weight" in texts and "Linear(2, 8)" in texts
     assert tl.viz.draw(loss)._repr_image_svg_xml().lstrip().startswith(("<?xml", "<svg"))
+
+
+# ---- scopes, freed graphs, fused nodes, every gradient ----------------------------------------
+def test_scopes_are_tagged_from_import_without_graphviz():
+    import subprocess
+    code = ("import sys; import tinygrad_losses as tl; import tinygrad_losses.functional as F\n"
+            "x = tl.tensor([1.0, 2.0], requires_grad=True)\n"
+            "loss = F.mse_loss(x, tl.tensor([0.0, 0.0]))\n"
+            "assert 'graphviz' not in sys.modules and 'tinygrad_losses.viz.dot' not in sys.modules\n"
+            "print(tl.viz.draw(loss).source)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert clusters(out) and clusters(out)[0].startswith("cluster_mse_loss")
+
+
+def test_named_scope_twice_and_as_a_decorator():
+    @tl.viz.named_scope("square")
+    def square(t):
+        return t * t
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    src = tl.viz.draw((square(x) + square(x)).sum()).source
+    assert sum(c.startswith("cluster_square") for c in clusters(src)) == 2
+
+
+def cross_entropy_fused(shape=(2, 3), seed=0):
+    rng = np.random.default_rng(seed)
+    x = tl.tensor(rng.standard_normal(shape).astype(np.float32), requires_grad=True)
+    y = tl.tensor(rng.integers(0, shape[1], shape[0]))
+    return x, y, tl.functional.cross_entropy(x, y)
+
+
+def fused_block(src):
+    name = [c for c in clusters(src) if "fused" in c]
+    assert len(name) == 1, clusters(src)
+    start = src.index("subgraph " + name[0])
+    return src[start:src.index("}", start)]
+
+
+@pytest.mark.parametrize("plain_backward", [False, True])
+def test_fused_node_is_drawn_as_its_reference_ops(plain_backward):
+    x, y, loss = cross_entropy_fused()
+    if plain_backward:
+        loss.backward()
+    src = tl.viz.draw(loss).source
+    block = fused_block(src)
+    assert 'label="ran as one fused kernel (numba)"' in block
+    assert "<B>LogSoftmax</B> dim=1" in block and "<B>Gather</B>" in block
+    z = x.numpy().astype(np.float64)
+    logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+    assert f"{logp[0, 0]:.4g}" in block                              # small inputs: values recomputed
+    one = tl.viz.draw(loss, expand_fused=False).source
+    assert not [c for c in clusters(one) if "fused" in c] and "LogSoftmax" not in one
+    assert one.count("<I>ran as one fused kernel (numba)</I>") == 1
+    expected = -logp[np.arange(2), y.numpy()].mean()
+    assert f"= {expected:.4g}" in src and f"= {expected:.4g}" in one    # the output's value either way
+
+
+def test_fused_node_of_a_large_input_shows_shapes_only():
+    _, _, loss = cross_entropy_fused((100, 50))
+    block = fused_block(tl.viz.draw(loss).source)
+    assert "(100, 50) float32" in block and "\u2192" not in block
+
+
+def test_gradients_all_before_backward_leaves_grad_alone():
+    x, _, loss = cross_entropy_graph()
+    src = tl.viz.draw(loss, gradients="all").source
+    assert "not computed" not in src and "not kept" not in src
+    by_op = {re.search(r"<B>(\w+)</B>", v).group(1): v for v in node_lines(src).values()}
+    assert "grad -0.25" in by_op["Sum"] and "grad \u2016g\u2016=" in by_op["input"]
+    assert x.grad is None
+    _, _, loss = cross_entropy_graph()
+    loss.backward()                           # freed, nothing recorded: the note says how to get them
+    src = tl.viz.draw(loss, gradients="all").source
+    assert "grad not kept" in src and "tl.viz.record()" in src
+    with pytest.raises(ValueError, match="gradients"):
+        tl.viz.draw(loss, gradients="some")
+
+
+def test_record_keeps_every_gradient_through_a_plain_backward():
+    x, t, _ = cross_entropy_graph()
+    with tl.viz.record():
+        with named_scope("cross_entropy"):
+            loss = -(x.log_softmax(1).gather(1, t[:, None])).mean()
+        loss.backward()
+    src = tl.viz.draw(loss, gradients="all").source
+    assert "not kept" not in src and "grad -0.25" in src
+    bsrc = tl.viz.draw(loss, backward=True).source
+    assert "grad -0.25" in bsrc and "appear when" not in bsrc
+
+
+def test_small_gradients_are_numbers_and_no_minus_zero():
+    x = tl.tensor([-0.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    loss.backward()
+    label = [v for v in node_lines(tl.viz.draw(loss).source).values() if "<B>input" in v][0]
+    assert "= [0, 2]" in label and "grad \u2016g\u2016=4:<BR/>[0, 4]" in label and "-0" not in label
+
+
+def test_sub_and_div_name_their_operands():
+    a = tl.tensor([3.0], requires_grad=True)
+    b = tl.tensor([2.0], requires_grad=True)
+    src = tl.viz.draw((a - b).sum(), params={"a": a, "b": b}).source
+    ids = {re.search(r"<B>(\w+)</B>", v).group(1): k for k, v in node_lines(src).items()}
+    assert f"{ids['a']} -> {ids['Sub']} [label=a]" in src and f"{ids['b']} -> {ids['Sub']} [label=b]" in src
+    assert "<B>Sub</B> a \u2212 b" in src
+    assert "<B>Div</B> a / b" in tl.viz.draw((b / a).sum()).source
+
+
+def test_legend_lists_only_the_colours_used():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    src = tl.viz.draw(x.exp().sum()).source
+    assert "blue: input or parameter" in src and "orange" not in src and "red:" not in src
+    with np.errstate(invalid="ignore"):
+        bad = (x - 3.0).log().sum()
+    bad.backward()
+    src = tl.viz.draw(bad).source
+    assert "orange: gradient norm" in src and "red: nan or inf" in src and "grey: data or constant" in src
+
+
+def test_one_node_scope_and_named_constants():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    with named_scope("one"):
+        y = x.exp()
+    src = tl.viz.draw(y.sum(), collapse=True).source
+    assert "1 node (collapsed)" in src and "1 nodes" not in src
+    a, b = tl.tensor([1.0, -1.0], requires_grad=True), tl.tensor([0.5, 0.5])
+    loss = tl.functional.margin_ranking_loss(a, b, tl.tensor([1.0, -1.0]), margin=0.25)
+    assert "<B>margin</B>" in tl.viz.draw(loss, params={"input1": a, "margin": 0.25}).source
+
+
+def test_print_graph_names_module_parameters():
+    _, loss = mlp_step(record=False)
+    text = tl.viz.format_graph(loss)
+    assert "= net.0.weight" in text and "= net.4.bias" in text
+
+
+def test_notebook_without_dot_shows_the_source(monkeypatch, tmp_path, capsys):
+    _, _, loss = cross_entropy_graph()
+    picture = tl.viz.draw(loss)
+    monkeypatch.setattr(tl.viz.render.__globals__["shutil"], "which", lambda name: None)
+    bundle = picture._repr_mimebundle_()
+    assert list(bundle) == ["text/plain"] and "apt-get install graphviz" in bundle["text/plain"]
+    assert picture.source in bundle["text/plain"]
+    tl.viz.render(picture, tmp_path / "ce.png")
+    assert f"dot -Tpng {tmp_path / 'ce.dot'}" in capsys.readouterr().err
+
+
+def test_fused_node_ops_carry_gradients_under_record():
+    rng = np.random.default_rng(1)
+    x = tl.tensor(rng.standard_normal((2, 3)).astype(np.float32), requires_grad=True)
+    y = tl.tensor([2, 0])
+    with tl.viz.record():
+        loss = tl.functional.cross_entropy(x, y)
+        loss.backward()
+    block = fused_block(tl.viz.draw(loss).source)
+    p = np.exp(x.numpy()) / np.exp(x.numpy()).sum(1, keepdims=True)
+    logsoftmax = [line for line in block.splitlines() if "<B>LogSoftmax</B>" in line][0]
+    # d loss / d log_softmax: -1/N at each target, 0 elsewhere; its norm is sqrt(2)/2
+    assert "grad \u2016g\u2016=0.7071" in logsoftmax
+    assert np.allclose(x.grad.numpy(), (p - np.eye(3)[[2, 0]]) / 2, atol=1e-6)   # the picture's backward
+    # ran on copies: x.grad is the one backward's

@@ -1,5 +1,8 @@
 """Activations composed from primitives (plus Softplus, a primitive for stability)."""
+import math
+
 from tinygrad_losses.autograd import Function
+from tinygrad_losses.ops.special import erf
 from tinygrad_losses.tensor import where
 
 
@@ -45,4 +48,24 @@ def tanh(input):
     return input.tanh()
 
 
-__all__ = ["softplus", "logsigmoid", "relu", "leaky_relu", "sigmoid", "tanh"]
+def gelu(input, approximate="none"):
+    """x·Φ(x) = x/2·(1 + erf(x/√2)); approximate='tanh': x/2·(1 + tanh(√(2/π)(x + 0.044715x³)))."""
+    if approximate == "none":
+        return input * 0.5 * (1 + erf(input * (1 / math.sqrt(2))))
+    if approximate == "tanh":
+        return input * 0.5 * (1 + (math.sqrt(2 / math.pi) * (input + 0.044715 * input * input * input)).tanh())
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def silu(input):
+    """x·σ(x) (the swish)."""
+    return input * input.sigmoid()
+
+
+def elu(input, alpha=1.0):
+    """x where x > 0, alpha·(eˣ − 1) elsewhere. The exponential sees min(x, 0), so large x cannot
+    overflow it (an inf there would turn the unselected branch's zero gradient into nan)."""
+    return where(input > 0, input, alpha * input.clamp(max=0).expm1())
+
+
+__all__ = ["softplus", "logsigmoid", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "elu"]

@@ -1,4 +1,5 @@
-"""Factories: tensor, zeros, ones, full, arange, randn, rand, *_like, eye, one_hot, cat, stack."""
+"""Factories: tensor, as_tensor, from_numpy, zeros, ones, full, empty, arange, linspace, randn, rand,
+randint, randperm, *_like, eye, one_hot, cat, stack."""
 import builtins
 
 import numpy as np
@@ -11,6 +12,27 @@ from tinygrad_losses.tensor import Tensor, _shape_arg
 def tensor(data, dtype=None, device="cpu", requires_grad=False):
     """A new tensor holding a copy of ``data`` (torch.tensor)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """``data`` as a tensor, without a copy where possible (torch.as_tensor): a Tensor of the asked
+    dtype and device is returned itself, a numpy array shares its memory (as ``from_numpy``)."""
+    if isinstance(data, Tensor):
+        return data.to(dtype=dtype, device=device)
+    device = device or "cpu"
+    if isinstance(data, np.ndarray) and device == "cpu" and (dtype is None or dtypes.as_dtype(dtype) == data.dtype):
+        return from_numpy(data)
+    return Tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(ndarray):
+    """A cpu tensor sharing ``ndarray``'s memory: writes to either are seen by the other (torch.from_numpy)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
+    if ndarray.dtype not in dtypes._SUPPORTED:
+        raise TypeError(f"from_numpy: unsupported dtype {ndarray.dtype}: expected bool, uint8, int8, int16, "
+                        f"int32, int64, float16, float32 or float64")
+    return Tensor._make(ndarray, "cpu", False)
 
 
 def _size(shape):
@@ -34,6 +56,11 @@ def zeros(*shape, dtype=None, device="cpu", requires_grad=False):
 
 def ones(*shape, dtype=None, device="cpu", requires_grad=False):
     return _filled(1, shape, dtype, device, requires_grad)
+
+
+def empty(*shape, dtype=None, device="cpu", requires_grad=False):
+    """A new tensor whose values are not meant to be read (here: zeros, so runs are reproducible)."""
+    return _filled(0, shape, dtype, device, requires_grad)
 
 
 def full(shape, fill_value, dtype=None, device="cpu", requires_grad=False):
@@ -68,6 +95,34 @@ def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=Fals
         dtype = dtypes.DEFAULT_FLOAT if is_float else dtypes.int64
     a = np.arange(start, end, step, dtype=np.float64 if dtypes.as_dtype(dtype).kind == "f" else None)
     return Tensor(a, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, device="cpu", requires_grad=False):
+    """``steps`` values evenly spaced from start to end, both included. As torch: the first half is
+    start + i·step, the second half end − (steps−1−i)·step (both ends exact), in the output's float
+    type; integer outputs truncate start and end first and step in float64. (torch's vectorised
+    loop can round the floats differently in the last bit.)"""
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 0:
+        raise RuntimeError(f"linspace: number of steps must be a non-negative int, got {steps!r}")
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
+    work = dtype if dtype.kind == "f" else np.dtype(np.float64)
+    if dtype.kind != "f":
+        start, end = builtins.int(start), builtins.int(end)
+    if steps == 1:
+        return Tensor(np.array([start], dtype=dtype), device=device, requires_grad=requires_grad)
+    first, last = work.type(start), work.type(end)
+    step = (last - first) / work.type(builtins.max(steps - 1, 1))
+    i = np.arange(steps, dtype=work)
+    values = np.where(i < steps // 2, first + step * i, last - step * (work.type(steps - 1) - i))
+    return Tensor(values.astype(dtype), device=device, requires_grad=requires_grad)
+
+
+def randperm(n, dtype=None, device="cpu", requires_grad=False):
+    """A random permutation of 0 .. n-1 (int64), from the generator seeded by ``manual_seed``."""
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+        raise RuntimeError(f"randperm: n must be a non-negative int, got {n!r}")
+    return Tensor(random.generator().permutation(n), dtype=dtype or dtypes.int64, device=device,
+                  requires_grad=requires_grad)
 
 
 def randn(*shape, dtype=None, device="cpu", requires_grad=False):

@@ -16,6 +16,38 @@ def cuda_is_available():
         return False
 
 
+class _CudaNamespace:
+    """``tl.cuda``, for the torch habit ``tl.cuda.is_available()``."""
+
+    is_available = staticmethod(cuda_is_available)
+
+    def __repr__(self):
+        return "<tl.cuda: is_available()>"
+
+
+cuda = _CudaNamespace()
+
+
+def to_dlpack(tensor, *args, **kwargs):
+    """``Tensor.__dlpack__``: on cpu numpy's capsule, zero copy. cuda tensors export
+    ``__cuda_array_interface__`` instead."""
+    if tensor._device != "cpu":
+        raise BufferError("__dlpack__ of a cuda tensor is not supported yet: consumers such as torch.as_tensor "
+                          "and cupy.asarray take it without a copy through __cuda_array_interface__")
+    return np.asarray(tensor._data).__dlpack__(*args, **kwargs)
+
+
+def dlpack_device(tensor):
+    return (1, 0) if tensor._device == "cpu" else (2, 0)  # (kDLCPU, 0) or (kDLCUDA, device 0)
+
+
+def cuda_array_interface(tensor):
+    """``Tensor.__cuda_array_interface__``: the device buffer's, for torch and CuPy to share."""
+    if tensor._device != "cuda":
+        raise AttributeError("__cuda_array_interface__ exists only on cuda tensors")
+    return tensor._data.__cuda_array_interface__
+
+
 def from_dlpack(obj):
     """A Tensor sharing ``obj``'s memory: objects with ``__cuda_array_interface__`` (torch/CuPy CUDA
     tensors, our cuda tensors) become cuda tensors, objects with ``__dlpack__`` cpu tensors."""

@@ -10,7 +10,7 @@ import operator
 import numpy as np
 
 import kernels
-from tinygrad_losses import dtypes
+from tinygrad_losses import dtypes, interop
 
 _PY_SCALARS = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 
@@ -64,6 +64,9 @@ class Tensor:
 
     @property
     def dtype(self):
+        """A numpy dtype (``tl.float32 is np.dtype('float32')``), so that it compares, hashes and converts
+        like one everywhere inside; its str is the bare name ('float32') messages use, and a tensor's
+        repr writes it ``dtype=tl.float32``, the name to type it back."""
         return self._data.dtype
 
     @property
@@ -120,20 +123,15 @@ class Tensor:
         return a if dtype is None else a.astype(dtype)
 
     def __dlpack__(self, *args, **kwargs):
-        """DLPack export (cpu: numpy's capsule, zero copy). cuda tensors export ``__cuda_array_interface__``."""
-        if self._device != "cpu":
-            raise BufferError("__dlpack__ of a cuda tensor is not supported yet: consumers such as torch.as_tensor "
-                              "and cupy.asarray take it without a copy through __cuda_array_interface__")
-        return np.asarray(self._data).__dlpack__(*args, **kwargs)
+        """DLPack export (cpu: zero copy); see ``interop.to_dlpack``."""
+        return interop.to_dlpack(self, *args, **kwargs)
 
     def __dlpack_device__(self):
-        return (1, 0) if self._device == "cpu" else (2, 0)  # (kDLCPU, 0) or (kDLCUDA, device 0)
+        return interop.dlpack_device(self)
 
     @property
     def __cuda_array_interface__(self):
-        if self._device != "cuda":
-            raise AttributeError("__cuda_array_interface__ exists only on cuda tensors")
-        return self._data.__cuda_array_interface__
+        return interop.cuda_array_interface(self)
 
     def item(self):
         if self.numel() != 1:
@@ -170,6 +168,24 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return builtins.int(self.item())
 
+    def __format__(self, format_spec):
+        """``f"{loss:.3f}"``: a one-element tensor formats as its number; an empty spec gives the repr.
+        (torch formats only 0-d tensors; one-element tensors of any shape are accepted here.)"""
+        if self.numel() == 1:
+            return format(self.item(), format_spec)
+        if format_spec:
+            raise TypeError(f"unsupported format string {format_spec!r} for a Tensor of shape {self.shape}: "
+                            f"only one-element tensors format as numbers")
+        return repr(self)
+
+    def __round__(self, ndigits=None):
+        """``round(loss, 2)``: the number of a one-element tensor, rounded (a Python int without
+        ``ndigits``). torch defines no ``__round__``; ``round(t, n)`` works here as for floats."""
+        if self.numel() != 1:
+            raise TypeError(f"round() of a Tensor with {self.numel()} elements: only one-element tensors "
+                            f"round to a number")
+        return round(self.item(), ndigits)
+
     __hash__ = object.__hash__
 
     def __repr__(self):
@@ -200,6 +216,12 @@ class Tensor:
             from tinygrad_losses import autograd
             autograd.retain(self)
 
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` whenever backward computes this tensor's gradient; a Tensor it
+        returns replaces the gradient. Returns a handle: ``handle.remove()`` (torch's register_hook)."""
+        from tinygrad_losses import autograd
+        return autograd.register_hook(self, hook)
+
     def backward(self, gradient=None, retain_graph=None, create_graph=False):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``. ``gradient`` is required for
         non-scalar outputs (the vector in the vector-Jacobian product)."""
@@ -212,6 +234,12 @@ class Tensor:
         for a in args:
             if isinstance(a, str) and a in ("cpu", "cuda") or isinstance(a, str) and a.startswith("cuda:"):
                 device = a
+            elif isinstance(a, str):  # a dtype name, or a device we do not have ('mps', 'gpu')
+                try:
+                    dtype = dtypes.as_dtype(a)
+                except TypeError:
+                    raise TypeError(f"Tensor.to: unknown device {a!r}: expected 'cpu', 'cuda' or 'cuda:N' "
+                                    f"(or a dtype name such as 'float32')") from None
             else:
                 dtype = a
         out = self
@@ -248,11 +276,43 @@ class Tensor:
     def type_as(self, other):
         return self.to(other.dtype)
 
+    def type(self, dtype=None):
+        """``x.type(tl.float64)`` or ``x.type('torch.DoubleTensor')`` converts; ``x.type()`` names the
+        type in torch's legacy spelling, with this library's prefix ('tl.FloatTensor')."""
+        if dtype is None:
+            return "tl." + _LEGACY_TYPE_NAMES[self.dtype]
+        if isinstance(dtype, str) and dtype.endswith("Tensor"):
+            by_name = {name: dt for dt, name in _LEGACY_TYPE_NAMES.items()}
+            name = dtype.rsplit(".", 1)[-1]
+            if name not in by_name:
+                raise TypeError(f"type: unknown tensor type {dtype!r}: expected one of {sorted(by_name)}")
+            dtype = by_name[name]
+        return self.to(dtype)
+
     def cpu(self):
         return self.to("cpu")
 
     def cuda(self):
         return self.to("cuda")
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A new tensor of ``data``, with this tensor's dtype and device unless given."""
+        return Tensor(data, requires_grad, dtype or self.dtype, device or self._device)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        """A new tensor of ``size`` filled with ``fill_value``, with this tensor's dtype and device unless given."""
+        from tinygrad_losses.creation import full
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device or self._device,
+                    requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(_shape_arg(size), 0, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(_shape_arg(size), 1, dtype, device, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(_shape_arg(size), 0, dtype, device, requires_grad)
 
     def clone(self):
         """A copy with its own memory that stays in the graph."""
@@ -322,6 +382,17 @@ class Tensor:
     def __matmul__(self, other):
         return matmul(self, other)
 
+    def matmul(self, other):
+        return matmul(self, other)
+
+    def mm(self, mat2):
+        """The product of two matrices (torch.mm: 2-D only; matmul broadcasts)."""
+        for name, m in (("self", self), ("mat2", mat2)):
+            if not isinstance(m, Tensor) or m.ndim != 2:
+                raise RuntimeError(f"mm: {name} must be a matrix (a 2-D Tensor), got "
+                                   + (f"shape {m.shape}" if isinstance(m, Tensor) else type(m).__name__))
+        return matmul(self, mat2)
+
     def __rmatmul__(self, other):
         return matmul(other, self)
 
@@ -336,11 +407,54 @@ class Tensor:
     def __abs__(self):
         return self.abs()
 
-    add = __add__
-    sub = __sub__
+    def __floordiv__(self, other):
+        return self.div(other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other):
+        return _rounded_div(other, self, "floor")
+
+    def add(self, other, alpha=1):
+        """self + alpha·other (torch.add)."""
+        return self + _scaled(other, alpha, self, "add")
+
+    def sub(self, other, alpha=1):
+        """self − alpha·other (torch.sub)."""
+        return self - _scaled(other, alpha, self, "sub")
+
+    def rsub(self, other, alpha=1):
+        """other − alpha·self (torch.rsub)."""
+        return other - _scaled(self, alpha, other, "rsub")
+
     mul = __mul__
-    div = __truediv__
     neg = __neg__
+
+    def div(self, other, rounding_mode=None):
+        """self / other; rounding_mode 'trunc' rounds toward zero, 'floor' down (``//``), keeping
+        integer dtypes. NOTE a rounded quotient has gradient 0 (torch's convention).
+
+        Departure: for float64 operands 'floor' is the floor of the rounded quotient, where torch
+        takes the exact floor through fmod (Python's rule): they differ where the quotient rounds
+        onto an integer (float64 1.0 // 0.1 is 9.0 in torch, 10.0 here). Integer operands are exact
+        up to 2**53 in magnitude."""
+        if rounding_mode is None:
+            return self / other
+        return _rounded_div(self, other, rounding_mode)
+
+    floor_divide = __floordiv__
+
+    def floor(self):
+        """The largest integer <= x, elementwise. NOTE the gradient is 0 everywhere, as in torch."""
+        return self.clone() if self.dtype.kind != "f" else _zero_gradient(
+            self._make_like(_round_array(self._backend, self._data, "floor")), self)
+
+    def trunc(self):
+        """x rounded toward zero, elementwise. NOTE the gradient is 0 everywhere, as in torch."""
+        return self.clone() if self.dtype.kind != "f" else _zero_gradient(
+            self._make_like(_round_array(self._backend, self._data, "trunc")), self)
+
+    def _make_like(self, array):
+        """A constant tensor of ``array`` on this tensor's device."""
+        return Tensor._make(array, self._device, False, self._backend)
 
     def pow(self, exponent):
         return self ** exponent
@@ -408,7 +522,21 @@ class Tensor:
         return Tensor._make(self._backend.logical_not(self._data), self._device, False)
 
     def logical_not(self):
-        return ~self
+        """Elementwise not; for a non-bool tensor, nonzero counts as True (torch.logical_not)."""
+        return ~self._truth()
+
+    def logical_and(self, other):
+        return self._truth()._logical(_truth(other), "logical_and")
+
+    def logical_or(self, other):
+        return self._truth()._logical(_truth(other), "logical_or")
+
+    def logical_xor(self, other):
+        return self._truth()._logical(_truth(other), "logical_xor")
+
+    def _truth(self):
+        """This tensor as bools: nonzero is True (nan too, as in torch)."""
+        return self if self.dtype.kind == "b" else self != 0
 
     def isnan(self):
         return Tensor._make(self._backend.isnan(self._data), self._device, False)
@@ -418,6 +546,32 @@ class Tensor:
 
     def isfinite(self):
         return Tensor._make(self._backend.isfinite(self._data), self._device, False)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """True when |self − other| <= atol + rtol·|other| everywhere (torch.allclose: one dtype, broadcasting)."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"allclose: other must be a Tensor, got {type(other).__name__}")
+        if other.dtype != self.dtype:
+            raise RuntimeError(f"allclose: the dtypes must match, got {self.dtype} and {other.dtype}")
+        a, b = self.detach()._float(), other.detach()._float()
+        with np.errstate(invalid="ignore"):  # inf - inf: nan, handled by a == b
+            error = (a - b).abs()
+        close = (a == b) | (error.isfinite() & (error <= atol + rtol * b.abs()))  # a == b: equal infinities
+        if equal_nan:
+            close = close | (a.isnan() & b.isnan())
+        return builtins.bool(close.all())
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        """nan, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (default: the dtype's
+        largest and lowest finite values). NOTE the gradient is 0 at the replaced elements, as in torch."""
+        if self.dtype.kind != "f":
+            return self.clone()
+        info = np.finfo(self.dtype)
+        posinf = info.max if posinf is None else posinf
+        neginf = info.min if neginf is None else neginf
+        out = where(self.isnan(), self._const(nan), self)
+        out = where(self == float("inf"), self._const(posinf), out)
+        return where(self == float("-inf"), self._const(neginf), out)
 
     def any(self, dim=None, keepdim=False):
         return Tensor._make(self._backend.any(self._data, self._axes(dim), keepdim), self._device, False)
@@ -472,14 +626,7 @@ class Tensor:
         if min is None and max is None:
             raise ValueError("clamp: at least one of min and max must be given")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
-            out = self
-            if min is not None:
-                min = min if isinstance(min, Tensor) else self._const(min)
-                out = where(out < min, min, out)
-            if max is not None:
-                max = max if isinstance(max, Tensor) else self._const(max)
-                out = where(out > max, max, out)
-            return out
+            return _ops.clamp_tensors(self, min, max)
         for name, v in (("min", min), ("max", max)):
             if v is not None and not isinstance(v, numbers.Real):
                 raise TypeError(f"clamp: {name} must be a number or a Tensor, got {type(v).__name__}")
@@ -496,6 +643,9 @@ class Tensor:
         return self.clamp(max=max)
 
     def maximum(self, other):
+        """Elementwise max; NOTE the gradient is split 0.5/0.5 at ties, as in torch. A Python number
+        ``other`` is accepted (torch raises a TypeError) and promotes like ``+`` does: keeping the
+        scalar costs nothing and ``tl.maximum(2, t)`` is one of the forms users write."""
         return _binary(_ops.Maximum, self, other)
 
     def minimum(self, other):
@@ -506,11 +656,23 @@ class Tensor:
         return where(condition, self, other)
 
     # ---- reductions ---------------------------------------------------------------------
-    def sum(self, dim=None, keepdim=False, dtype=None):
+    def sum(self, dim=None, keepdim=False, dtype=None, *, axis=None):
+        """Sum over ``dim`` (``axis`` is torch's numpy-style alias). With ``dtype`` the input is
+        cast first (torch's rule); bool and integer sums are int64 otherwise."""
+        dim = _dim_or_axis(dim, axis)
         x = self if dtype is None else self.to(dtype)
-        return _ops.Sum.apply(x, axis=x._axes(dim), keepdim=keepdim)
+        out = _ops.Sum.apply(x, axis=x._axes(dim), keepdim=keepdim)
+        return out if dtype is None or out.dtype == x.dtype else out.to(x.dtype)  # sum(dtype=bool) is bool
 
-    def mean(self, dim=None, keepdim=False):
+    def mean(self, dim=None, keepdim=False, dtype=None, *, axis=None):
+        """Mean over ``dim``; ``dtype`` (floating) casts the input first, so integer tensors can be averaged."""
+        dim = _dim_or_axis(dim, axis)
+        if dtype is not None:
+            dtype = dtypes.as_dtype(dtype)
+            if dtype.kind != "f":
+                raise RuntimeError(f"mean(): could not infer output dtype. Optional dtype must be either a "
+                                   f"floating point or complex dtype. Got: {dtype}")
+            return self.to(dtype).mean(dim, keepdim)
         if self.dtype.kind != "f":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be a floating "
                                f"point dtype, got {self.dtype}")
@@ -519,9 +681,11 @@ class Tensor:
         return self.sum(dim, keepdim) / count  # count 0 gives nan, as in torch
 
     def var(self, dim=None, correction=1, keepdim=False, unbiased=None):
-        """Variance with Bessel's ``correction`` (1: sample variance, 0: population)."""
+        """Variance with Bessel's ``correction`` (1: sample variance, 0: population; None: the default 1)."""
         if unbiased is not None:
             correction = 1 if unbiased else 0
+        if correction is None:
+            correction = 1
         if self.dtype.kind != "f":
             raise RuntimeError(f"var(): input dtype must be floating point, got {self.dtype}")
         axes = self._axes(dim)
@@ -554,6 +718,9 @@ class Tensor:
             return self.amax()
         if isinstance(dim, Tensor):
             return self.maximum(dim)
+        if self.ndim == 0:  # torch: the value itself and index 0
+            self._dim(dim)
+            return MinMax((self.clone(), Tensor._make(self._backend.scalar(0, dtypes.int64), self._device, False)))
         idx = self.argmax(dim, keepdim=True)
         values = self.gather(self._dim(dim), idx)
         return MinMax((values if keepdim else values.squeeze(dim), idx if keepdim else idx.squeeze(dim)))
@@ -565,6 +732,8 @@ class Tensor:
             return self.amin()
         if isinstance(dim, Tensor):
             return self.minimum(dim)
+        if self.ndim == 0:
+            return self.max(dim)
         idx = self.argmin(dim, keepdim=True)
         values = self.gather(self._dim(dim), idx)
         return MinMax((values if keepdim else values.squeeze(dim), idx if keepdim else idx.squeeze(dim)))
@@ -582,11 +751,25 @@ class Tensor:
         return Tensor._make(self._backend.astype(out, dtypes.int64), self._device, False)
 
     def logsumexp(self, dim, keepdim=False):
-        """log(sum(exp(x), dim)), computed as m + log(sum(exp(x - m))) with m the max."""
+        """log(sum(exp(x), dim)), computed as m + log(sum(exp(x - m))) with m the max. ``dim`` may be
+        a tuple of dims: they are moved last and merged into one. ``()`` means every dim (torch
+        raises an internal shape error for it; sum's meaning of ``()`` is followed instead)."""
         x = self._float()
         if x.ndim == 0:
-            return _ops.LogSumExp.apply(x.reshape(1), axis=x._dim(dim), keepdim=True).reshape(())
-        return _ops.LogSumExp.apply(x, axis=x._dim(dim), keepdim=keepdim)
+            x._axes(dim)
+            return _ops.LogSumExp.apply(x.reshape(1), axis=0, keepdim=True).reshape(())
+        if not isinstance(dim, (builtins.tuple, builtins.list)):
+            return _ops.LogSumExp.apply(x, axis=x._dim(dim), keepdim=keepdim)
+        axes = x._axes(dim) if len(dim) else tuple(range(x.ndim))
+        if len(axes) == 1:
+            return _ops.LogSumExp.apply(x, axis=axes[0], keepdim=keepdim)
+        rest = tuple(d for d in range(x.ndim) if d not in axes)
+        merged_size = builtins.int(np.prod([x.shape[d] for d in axes]))  # not -1: ambiguous when empty
+        merged = x.permute(*(rest + axes)).reshape(tuple(x.shape[d] for d in rest) + (merged_size,))
+        out = _ops.LogSumExp.apply(merged, axis=len(rest), keepdim=False)
+        if keepdim:
+            out = out.reshape(tuple(1 if d in axes else n for d, n in enumerate(x.shape)))
+        return out
 
     def softmax(self, dim, dtype=None):
         x = self._float() if dtype is None else self.to(dtype)
@@ -719,6 +902,54 @@ class Tensor:
         from tinygrad_losses.tensor_indexing import gather
         return gather(self, dim, index)
 
+    def scatter(self, dim, index, src=None, *, value=None):
+        """A copy with ``src`` (or the number ``value``) written at ``index`` along ``dim`` (torch.scatter);
+        the gradient goes to src where it was written and to self elsewhere."""
+        from tinygrad_losses.tensor_indexing import scatter
+        if src is not None and not isinstance(src, Tensor):  # torch's scatter(dim, index, 2.0)
+            src, value = None, src
+        return scatter(self, dim, index, src, value)
+
+    def scatter_add(self, dim, index, src):
+        """self plus ``src`` added at ``index`` along ``dim`` (torch.scatter_add); differentiable in both."""
+        from tinygrad_losses.tensor_indexing import scatter_add
+        return scatter_add(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        """The slices at ``index`` (a 1-D or 0-d int64/int32 tensor) along ``dim``."""
+        from tinygrad_losses.tensor_indexing import index_select
+        return index_select(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        """``value`` where the bool ``mask`` (broadcast to self) is True, self elsewhere; the dtype is self's."""
+        from tinygrad_losses.tensor_indexing import masked_fill
+        return masked_fill(self, mask, value)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        """(values, indices) sorted along ``dim``; ties keep their order. The gradient goes back to
+        where each value came from."""
+        from tinygrad_losses.tensor_indexing import sort
+        return sort(self, dim, descending)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        """(values, indices) of the ``k`` largest (or smallest) along ``dim``, largest first."""
+        from tinygrad_losses.tensor_indexing import topk
+        return topk(self, k, dim, largest)
+
+    def repeat(self, *sizes):
+        """Tile the tensor ``sizes[i]`` times along dim i (torch.repeat; numpy's tile). Extra leading
+        sizes add dims. Composed of reshape and expand, so the gradient sums over the copies."""
+        sizes = _shape_arg(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError(f"repeat: the number of repeat dims ({len(sizes)}) can not be smaller than the "
+                               f"number of dims of the tensor ({self.ndim})")
+        if builtins.any(n < 0 for n in sizes):
+            raise RuntimeError(f"repeat: repeats must be non-negative, got {sizes}")
+        shape = (1,) * (len(sizes) - self.ndim) + self.shape
+        spread = self.reshape(tuple(m for n in shape for m in (1, n)))  # a size-1 dim before each dim
+        tiled = spread.expand(tuple(m for r, n in zip(sizes, shape) for m in (r, n)))
+        return tiled.reshape(tuple(r * n for r, n in zip(sizes, shape)))
+
     def split(self, split_size, dim=0):
         d = self._dim(dim)
         n = self.shape[d]
@@ -747,12 +978,15 @@ class Tensor:
         return self.split(-(-n // chunks) if n else [0] * chunks, dim)  # torch: an empty dim gives `chunks` pieces
 
     # ---- in-place (refused on tensors that are part of a graph) -----------------------------
-    def _inplace(self, value, op_name):
-        from tinygrad_losses import autograd
-        if autograd.is_grad_enabled() and self.requires_grad:
+    def _check_inplace(self, op_name):
+        if self.requires_grad and _autograd.is_grad_enabled():
             raise RuntimeError(f"{op_name}: an in-place operation on a tensor that requires grad would "
                                f"corrupt the graph; do it inside `with tl.no_grad():` or use the "
                                f"out-of-place version")
+
+    def _inplace(self, value, op_name):
+        """The general in-place path: ``value`` (computed out of place) broadcast, cast and stored."""
+        self._check_inplace(op_name)
         if isinstance(value, Tensor):
             if value.shape != self.shape:
                 value = value.expand(self.shape)
@@ -769,17 +1003,108 @@ class Tensor:
         self._vc[0] += 1
         return self
 
+    def _writes_directly(self, op_name, *operands):
+        """Whether an in-place op may write straight into this tensor's array with the backend's
+        ``out=`` (the optimizers' lean path: no temporary tensors, no graph): each operand is a
+        Python number (on a floating tensor) or a tensor of this one's dtype, shape and device.
+        Anything else takes ``_inplace``, which promotes, broadcasts and casts."""
+        self._check_inplace(op_name)
+        data = self._data
+        if type(data) is np.ndarray:
+            if not data.flags.writeable:
+                return False
+        elif self._device == "cpu":  # a numpy scalar
+            return False
+        for v in operands:
+            if isinstance(v, Tensor):
+                if v._data.dtype != data.dtype or v._data.shape != data.shape or v._device != self._device:
+                    return False
+            elif not (isinstance(v, (builtins.int, builtins.float)) and data.dtype.kind == "f"):
+                return False
+        return True
+
+    def _written(self):
+        """Record an in-place change (graphs that saved the old value refuse to backpropagate)."""
+        self._vc[0] += 1
+        return self
+
+    def _add_directly(self, other, alpha):
+        """self += alpha·other on the lean path (``sub_`` passes −alpha: a − b is a + (−b) exactly)."""
+        B = self._backend
+        if isinstance(other, Tensor):
+            other = other._data if alpha == 1 else B.multiply(other._data, alpha)
+        else:
+            other = other * alpha
+        B.add(self._data, other, out=self._data)
+        return self._written()
+
+    def _add_combination(self, combine, tensor1, tensor2, value):
+        """self += value·combine(tensor1, tensor2) on the lean path (addcmul_, addcdiv_)."""
+        B = self._backend
+        term = combine(tensor1._data, tensor2._data)
+        if value != 1:
+            B.multiply(term, value, out=term)
+        B.add(self._data, term, out=self._data)
+        return self._written()
+
     def add_(self, other, alpha=1):
+        """self += alpha·other."""
+        if self._writes_directly("add_", other):
+            return self._add_directly(other, alpha)
         return self._inplace(self.detach() + other * alpha if alpha != 1 else self.detach() + other, "add_")
 
     def sub_(self, other, alpha=1):
+        """self −= alpha·other."""
+        if self._writes_directly("sub_", other):
+            return self._add_directly(other, -alpha)
         return self._inplace(self.detach() - other * alpha if alpha != 1 else self.detach() - other, "sub_")
 
     def mul_(self, other):
+        if self._writes_directly("mul_", other):
+            self._backend.multiply(self._data, _raw(other), out=self._data)
+            return self._written()
         return self._inplace(self.detach() * other, "mul_")
 
     def div_(self, other):
+        if self._writes_directly("div_", other):
+            self._backend.divide(self._data, _raw(other), out=self._data)
+            return self._written()
         return self._inplace(self.detach() / other, "div_")
+
+    def addcmul_(self, tensor1, tensor2, value=1):
+        """self += value·tensor1·tensor2 (Adam's second moment: ``v.addcmul_(g, g, value=1 - β2)``)."""
+        if self._writes_directly("addcmul_", tensor1, tensor2):
+            return self._add_combination(self._backend.multiply, tensor1, tensor2, value)
+        return self._inplace(self.detach() + value * tensor1 * tensor2, "addcmul_")
+
+    def addcdiv_(self, tensor1, tensor2, value=1):
+        """self += value·tensor1/tensor2 (Adam's step: ``p.addcdiv_(m, denom, value=-step_size)``)."""
+        if self._writes_directly("addcdiv_", tensor1, tensor2):
+            return self._add_combination(self._backend.divide, tensor1, tensor2, value)
+        return self._inplace(self.detach() + value * (tensor1 / tensor2), "addcdiv_")
+
+    def lerp_(self, end, weight):
+        """self += weight·(end − self), in torch's two forms: for |weight| ≥ 0.5 it computes
+        end − (end − self)·(1 − weight), which is exact at weight = 1. ``weight`` is a number."""
+        if not isinstance(weight, (builtins.int, builtins.float)) or isinstance(weight, builtins.bool):
+            raise TypeError(f"lerp_: weight must be a number, got {type(weight).__name__}")
+        if not isinstance(end, Tensor):
+            raise TypeError(f"lerp_: end must be a Tensor, got {type(end).__name__}")
+        if not self._writes_directly("lerp_", end):
+            return self._inplace(self.detach() + weight * (end - self.detach()), "lerp_")
+        B, x = self._backend, self._data
+        gap = B.subtract(end._data, x)
+        if builtins.abs(weight) < 0.5:
+            B.add(x, B.multiply(gap, weight, out=gap), out=x)
+        else:
+            B.subtract(end._data, B.multiply(gap, 1 - weight, out=gap), out=x)
+        return self._written()
+
+    def sqrt_(self):
+        if self._writes_directly("sqrt_"):
+            self._backend.sqrt(self._data, out=self._data)
+            return self._written()
+        return self._inplace(self.detach().sqrt(), "sqrt_")
 
     def clamp_(self, min=None, max=None):
         return self._inplace(self.detach().clamp(min, max), "clamp_")
@@ -811,9 +1136,20 @@ class Tensor:
     __imul__ = mul_
     __itruediv__ = div_
 
+    # ---- pickling (and copy.deepcopy) ------------------------------------------------------------
+    def __reduce__(self):
+        """Pickle as host data, device, requires_grad and grad: the backend is a module and the graph
+        is code, neither of which pickles (torch too drops the graph). A cuda tensor comes back on cuda."""
+        return _rebuild_tensor, (self.numpy(), self._device, self.requires_grad, self.grad)
+
+
+_LEGACY_TYPE_NAMES = {dtypes.float32: "FloatTensor", dtypes.float64: "DoubleTensor", dtypes.float16: "HalfTensor",
+                      dtypes.int64: "LongTensor", dtypes.int32: "IntTensor", dtypes.int16: "ShortTensor",
+                      dtypes.int8: "CharTensor", dtypes.uint8: "ByteTensor", dtypes.bool_: "BoolTensor"}
+
 
 class MinMax(tuple):
-    """(values, indices), as returned by ``max(dim)`` / ``min(dim)``."""
+    """(values, indices), as returned by ``max(dim)``, ``min(dim)``, ``sort`` and ``topk``."""
 
     @property
     def values(self):
@@ -822,6 +1158,18 @@ class MinMax(tuple):
     @property
     def indices(self):
         return self[1]
+
+
+def _raw(v):
+    """The backend array of a tensor, or a Python number as it is (an ``out=`` operand)."""
+    return v._data if isinstance(v, Tensor) else v
+
+
+def _rebuild_tensor(array, device, requires_grad, grad):
+    """Unpickling: a leaf tensor holding ``array`` (already a fresh copy) on ``device``."""
+    t = Tensor._make(kernels.backend(device).from_numpy(array), device, requires_grad)
+    t.grad = grad
+    return t
 
 
 # ---- construction helpers ------------------------------------------------------------------
@@ -943,6 +1291,87 @@ def _safe_sqrt(v):
     return where(zero, out.detach(), v.where(~zero, 1).sqrt())
 
 
+def _truth(v):
+    """A logical op's operand as bools (nonzero is True); Python values pass through."""
+    return v._truth() if isinstance(v, Tensor) else v
+
+
+def _dim_or_axis(dim, axis):
+    """torch accepts ``axis=`` as an alias of ``dim`` in reductions."""
+    if axis is None:
+        return dim
+    if dim is not None:
+        raise TypeError("got both dim and its alias axis: pass only one")
+    return axis
+
+
+def _is_floating(v):
+    return v.dtype.kind == "f" if isinstance(v, Tensor) else isinstance(v, builtins.float)
+
+
+def _scaled(value, alpha, other, name):
+    """alpha·value for add/sub/rsub, with torch's checks on alpha."""
+    if not isinstance(alpha, numbers.Number):
+        raise TypeError(f"{name}: alpha must be a number, got {type(alpha).__name__}")
+    if isinstance(alpha, builtins.float) and not (_is_floating(value) or _is_floating(other)):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return value if alpha == 1 else value * alpha
+
+
+def _rounded_div(a, b, rounding_mode):
+    """a / b rounded toward zero ('trunc') or down ('floor'); integer operands stay integers."""
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"{rounding_mode!r}")
+    a, b = _promote(a, b)
+    B = a._backend
+    if a.dtype.kind != "f" and (b == 0).any():
+        raise RuntimeError(f"ZeroDivisionError: integer division by zero in div(rounding_mode={rounding_mode!r})")
+    # 'trunc' rounds the quotient in the operands' dtype, as torch. 'floor' is torch's exact floor of
+    # a/b (Python's rule, through fmod): the floor of the float64 quotient is that for integers below
+    # 2**53 and float32/float16 quotients below 2**23 (float64 operands: see the departure in ``div``)
+    wide = a.dtype if a.dtype.kind == "f" and (rounding_mode == "trunc" or a.dtype == dtypes.float64) \
+        else dtypes.float64
+    x, y = (a._data, b._data) if wide == a.dtype else (B.astype(a._data, wide), B.astype(b._data, wide))
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = _round_array(B, B.divide(x, y), rounding_mode)
+    except ValueError:
+        raise RuntimeError(broadcast_error(a.shape, b.shape)) from None
+    if rounding_mode == "floor" and a.dtype.kind == "f":
+        q = _floor_at_infinities(B, x, y, q)
+    return _zero_gradient(a._make_like(q if q.dtype == a.dtype else B.astype(q, a.dtype)), a, b)
+
+
+def _floor_at_infinities(B, a, b, q):
+    """torch's floor division where an operand is infinite (fmod's values there): inf // b is nan
+    for b != 0, and a finite a != 0 divided by an infinity of the other sign gives -1."""
+    q = B.where(B.logical_and(B.isinf(a), B.not_equal(b, 0)), B.scalar(np.nan, q.dtype), q)
+    opposite = B.logical_and(B.not_equal(a, 0), B.not_equal(B.less(a, 0), B.less(b, 0)))
+    return B.where(B.logical_and(B.logical_and(B.isfinite(a), B.isinf(b)), opposite), B.scalar(-1, q.dtype), q)
+
+
+def _round_array(B, x, mode):
+    """floor or trunc of a float array with backend calls: values of magnitude >= 2**mantissa bits
+    (and inf, nan) are already whole; the others truncate exactly through int64."""
+    small = B.less(B.abs(x), B.scalar(2.0 ** np.finfo(x.dtype).nmant, x.dtype))
+    zero = B.scalar(0, x.dtype)
+    t = B.astype(B.astype(B.where(small, x, zero), dtypes.int64), x.dtype)
+    if mode == "floor":
+        t = B.subtract(t, B.astype(B.greater(t, x), x.dtype))  # negative non-integers: one below
+    return B.where(small, t, x)
+
+
+def _zero_gradient(value, *inputs):
+    """The constant ``value`` joined to the graph of ``inputs``, passing each a gradient of 0.
+    NOTE torch's gradient of a rounded result is 0, not undefined: a Where that always picks the
+    constant keeps the inputs in the graph with exactly that gradient (and never 0·inf = nan)."""
+    for x in inputs:
+        if isinstance(x, Tensor) and x.requires_grad:
+            value = _ops.Where.apply(value, x, cond=value._backend.ones(value.shape, dtypes.bool_))
+    return value
+
+
 # ---- functions that are also torch.* functions ------------------------------------------------
 def matmul(a, b):
     """Matrix product (torch.matmul): 1-D, 2-D, and batched with broadcast batch dims."""
@@ -969,7 +1398,12 @@ def where(condition, input, other):
     if condition.dtype.kind != "b":
         raise TypeError(f"where: condition must be a bool tensor, got {condition.dtype}")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError("where: at least one of input and other must be a Tensor")
+        if not isinstance(input, _PY_SCALARS) or not isinstance(other, _PY_SCALARS):
+            raise TypeError("where: at least one of input and other must be a Tensor")
+        # two numbers: one 0-d tensor each, of the dtype torch gives them together (1.0, 0 -> float32)
+        dt = dtypes.promote_types(dtypes.scalar_dtype(input), dtypes.scalar_dtype(other))
+        input = Tensor._make(condition._backend.scalar(input, dt), condition.device, False)
+        other = Tensor._make(condition._backend.scalar(other, dt), condition.device, False)
     input, other = _promote(input, other)
     try:
         return _ops.Where.apply(input, other, cond=condition._data)
@@ -983,3 +1417,4 @@ def ones_like(t, dtype=None):
 
 
 from tinygrad_losses import ops as _ops  # noqa: E402  (the primitives import Tensor from this module)
+from tinygrad_losses import autograd as _autograd  # noqa: E402  (grad mode, read by the in-place methods)

@@ -2,9 +2,10 @@
 
 Keeping the buffer flat and C-contiguous makes every kernel index one 1-D array; ``reshape``
 is free (a view sharing the buffer), while transposes and broadcasts are materialised by a
-strided-copy kernel. Operators (``+ - * / **``, in-place forms, ``[...] =``) exist because the
-optimizers do their updates with array arithmetic; each one is a device kernel, never a
-round trip through host memory. Transfers are counted in ``STATS`` so tests can check that.
+strided-copy kernel. Code above ``kernels/`` reaches these arrays only through the backend's
+functions (``backend.add(a, b, out=a)``, never ``a += b``); the few operators ``backend.py`` still
+attaches serve the call sites listed there. Transfers are counted in ``STATS`` so tests can check
+that nothing round-trips through host memory.
 """
 import math
 import os
@@ -76,8 +77,7 @@ class CudaArray:
     def __len__(self):
         return self.shape[0]
 
-    # the rest (arithmetic, indexing, astype, copy, min/max) is attached by kernels/cuda/backend.py,
-    # which owns the kernels they call
+    # backend.py attaches a few operators for the call sites still listed there
 
 
 def empty(shape, dtype):

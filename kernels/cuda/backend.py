@@ -2,8 +2,10 @@
 
 Importing this module raises a clear RuntimeError when numba.cuda sees no GPU (set
 NUMBA_ENABLE_CUDASIM=1 before numba is first imported to use numba's simulator). Kernels live
-in the ``cuda_*.py`` modules beside their CPU twins; this module picks result dtypes (by
-numpy's rules, so both devices agree), lays operands out, and launches them.
+in the other ``kernels/cuda/`` modules, each beside its CPU twin of the same name where one
+exists; this module picks result dtypes (by numpy's rules, so both devices agree), lays operands
+out, and launches them. It is the only door to them: nothing above ``kernels/`` does arithmetic
+on a ``CudaArray``.
 """
 import builtins
 import functools
@@ -14,7 +16,7 @@ import numpy as np
 from kernels.cuda import array as ca
 from kernels.config import CUDA_MATMUL_TILE, CUDA_MATMUL_TILE_SIMULATED
 from kernels.cpu.rowwise import normalize_axis_index
-from kernels.cuda.array import CudaArray, STATS, c_strides, empty, from_numpy, to_numpy  # noqa: F401
+from kernels.cuda.array import CudaArray, c_strides, empty
 from kernels.cuda import elementwise as ew, index as ix, matmul as mm, reduce as rd
 from kernels.cuda.cross_entropy import cross_entropy_fused  # noqa: F401
 from kernels.cuda.ctc import ctc_loss_forward, ctc_loss_forward_backward  # noqa: F401
@@ -22,6 +24,8 @@ from kernels.cuda.ctc import ctc_loss_forward, ctc_loss_forward_backward  # noqa
 ca.check_available()
 
 name = "cuda"
+from_numpy = ca.from_numpy  # host -> device, one copy
+to_numpy = ca.to_numpy  # device -> host, one copy
 
 
 # ---- layout helpers ------------------------------------------------------------------------------
@@ -65,10 +69,16 @@ def _kind(v):
     return type(v) if type(v) in (builtins.bool, builtins.int, builtins.float) else np.asarray(v).dtype
 
 
-def _map(op, out_dtype, *xs):
-    """out = op(*xs) elementwise with broadcasting, into a new array of ``out_dtype``."""
+def _map(op, out_dtype, *xs, out=None):
+    """op(*xs) elementwise with broadcasting, into a new array of ``out_dtype`` or into ``out``
+    (numpy's ``out=``: it has the broadcast shape and may be one of ``xs``, each element is read
+    before it is written; values are cast to its dtype)."""
     shape = np.broadcast_shapes(*[x.shape for x in xs])
-    out = empty(shape, out_dtype)
+    if out is None:
+        out = empty(shape, out_dtype)
+    elif out.shape != shape:
+        raise ValueError(f"non-broadcastable output operand with shape {out.shape} doesn't match the "
+                         f"broadcast shape {shape}")
     kernel = {1: ew.map1, 2: ew.map2, 3: ew.map3}[len(xs)](op)
     args = []
     for x in xs:
@@ -77,17 +87,17 @@ def _map(op, out_dtype, *xs):
     return out
 
 
-def _unary(fname, x, dtype=None):
-    return _map(ew.UNARY[fname], dtype or _probe_dtype(fname, x.dtype), x)
+def _unary(fname, x, dtype=None, out=None):
+    return _map(ew.UNARY[fname], dtype or _probe_dtype(fname, x.dtype), x, out=out)
 
 
-def _binary(fname, a, b):
+def _binary(fname, a, b, out=None):
     out_dtype = _probe_dtype(fname, _kind(a), _kind(b))
     if not isinstance(a, CudaArray) or not isinstance(b, CudaArray):
         arr = a if isinstance(a, CudaArray) else b
         const_dtype = np.result_type(arr.dtype, a if arr is b else b)
         a, b = _as_array(a, const_dtype), _as_array(b, const_dtype)
-    return _map(ew.BINARY[fname], out_dtype, a, b)
+    return _map(ew.BINARY[fname], out_dtype, a, b, out=out)
 
 
 def _strided_copy(dst, doff, dstrides, src, shape):
@@ -142,27 +152,129 @@ def scalar(value, dtype):
     return ca.upload_constant(value, dtype)
 
 
-# ---- elementwise -----------------------------------------------------------------------------------
-def _unary_fn(fname):
-    def f(x):
-        return _unary(fname, x)
-    f.__name__ = fname
-    return f
+# ---- elementwise (numpy's names; ``out=`` writes into an existing array, as numpy's) ----------------------
+def negative(x, out=None):
+    return _unary("negative", x, out=out)
 
 
-def _binary_fn(fname):
-    def f(a, b):
-        return _binary(fname, a, b)
-    f.__name__ = fname
-    return f
+def exp(x, out=None):
+    return _unary("exp", x, out=out)
 
 
-for _n in ("negative", "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tanh", "abs", "sign",
-           "isnan", "isinf", "isfinite", "logical_not"):
-    globals()[_n] = _unary_fn(_n)
-for _n in ew.BINARY:
-    globals()[_n] = _binary_fn(_n)
+def log(x, out=None):
+    return _unary("log", x, out=out)
 
+
+def log1p(x, out=None):
+    return _unary("log1p", x, out=out)
+
+
+def expm1(x, out=None):
+    return _unary("expm1", x, out=out)
+
+
+def sqrt(x, out=None):
+    return _unary("sqrt", x, out=out)
+
+
+def sin(x, out=None):
+    return _unary("sin", x, out=out)
+
+
+def cos(x, out=None):
+    return _unary("cos", x, out=out)
+
+
+def tanh(x, out=None):
+    return _unary("tanh", x, out=out)
+
+
+def abs(x, out=None):
+    return _unary("abs", x, out=out)
+
+
+def sign(x, out=None):
+    return _unary("sign", x, out=out)
+
+
+def isnan(x, out=None):
+    return _unary("isnan", x, out=out)
+
+
+def isinf(x, out=None):
+    return _unary("isinf", x, out=out)
+
+
+def isfinite(x, out=None):
+    return _unary("isfinite", x, out=out)
+
+
+def logical_not(x, out=None):
+    return _unary("logical_not", x, out=out)
+
+
+def add(a, b, out=None):
+    return _binary("add", a, b, out)
+
+
+def subtract(a, b, out=None):
+    return _binary("subtract", a, b, out)
+
+
+def multiply(a, b, out=None):
+    return _binary("multiply", a, b, out)
+
+
+def divide(a, b, out=None):
+    return _binary("divide", a, b, out)
+
+
+def power(a, b, out=None):
+    return _binary("power", a, b, out)
+
+
+def maximum(a, b, out=None):
+    return _binary("maximum", a, b, out)
+
+
+def minimum(a, b, out=None):
+    return _binary("minimum", a, b, out)
+
+
+def equal(a, b, out=None):
+    return _binary("equal", a, b, out)
+
+
+def not_equal(a, b, out=None):
+    return _binary("not_equal", a, b, out)
+
+
+def less(a, b, out=None):
+    return _binary("less", a, b, out)
+
+
+def less_equal(a, b, out=None):
+    return _binary("less_equal", a, b, out)
+
+
+def greater(a, b, out=None):
+    return _binary("greater", a, b, out)
+
+
+def greater_equal(a, b, out=None):
+    return _binary("greater_equal", a, b, out)
+
+
+def logical_and(a, b, out=None):
+    return _binary("logical_and", a, b, out)
+
+
+def logical_or(a, b, out=None):
+    return _binary("logical_or", a, b, out)
+
+
+def logical_xor(a, b, out=None):
+    return _binary("logical_xor", a, b, out)
 
 def sigmoid(x):
     return _unary("sigmoid", x, x.dtype)
@@ -193,9 +305,9 @@ def where(cond, a, b):
 def clip(x, lo, hi):
     out = x
     if lo is not None:
-        out = maximum(out, lo)  # noqa: F821 (defined by the loop above)
+        out = maximum(out, lo)
     if hi is not None:
-        out = minimum(out, hi)  # noqa: F821
+        out = minimum(out, hi)
     return out if out is not x else copy(x)
 
 
@@ -315,12 +427,12 @@ def log_softmax(x, axis):
 
 def softmax_backward(grad, out, axis):
     """d softmax: out * (grad - sum(grad * out))."""
-    return multiply(out, subtract(grad, sum(multiply(grad, out), axis, True)))  # noqa: F821
+    return multiply(out, subtract(grad, sum(multiply(grad, out), axis, True)))
 
 
 def log_softmax_backward(grad, out, axis):
     """d log_softmax: grad - exp(out) * sum(grad)."""
-    return subtract(grad, multiply(exp(out), sum(grad, axis, True)))  # noqa: F821
+    return subtract(grad, multiply(exp(out), sum(grad, axis, True)))
 
 
 # ---- linear algebra and movement ------------------------------------------------------------------
@@ -496,11 +608,11 @@ def scatter_add_along_axis(shape, dtype, index, values, axis):
     return out
 
 
-# ---- the array's methods (the optimizers and a few engine lines use array syntax) --------------------
+# ---- array syntax on CudaArray, for the call sites above kernels/ that still use it ----------------------
+# (the optimizers no longer do). Each goes once nothing calls it: run the CUDA suite without it.
 def _inplace(fname):
     def f(self, other):
-        setitem(self, (Ellipsis,), _binary(fname, self, other))
-        return self
+        return _binary(fname, self, other, out=self)
     return f
 
 

@@ -207,3 +207,27 @@ def test_array_operators_used_by_optimizers():
     check(alias, (a + b) * 0.5)
     check(2.0 - dev(a) / dev(b) ** 2, 2.0 - a / b ** 2)
     assert dev(np.array([3, 1, 2])).min() .item() == 1
+
+
+@pytest.mark.parametrize("fname", ["add", "subtract", "multiply", "divide", "maximum"])
+def test_binary_out_writes_into_the_first_operand(fname):
+    a, b = rng.standard_normal((2, 3)), rng.standard_normal(3)
+    x = dev(a)
+    assert getattr(G, fname)(x, dev(b), out=x) is x
+    check(x, getattr(C, fname)(a, b), rtol=1e-12, atol=1e-12)
+    y = dev(a.astype(np.float32))
+    getattr(G, fname)(y, 0.5, out=y)  # a Python number keeps float32, as numpy's weak scalars
+    check(y, getattr(C, fname)(a.astype(np.float32), 0.5))
+    with pytest.raises(ValueError, match="non-broadcastable output"):
+        getattr(G, fname)(dev(b), dev(a), out=dev(b))
+
+
+def test_unary_out_and_every_interface_name_is_a_function():
+    a = np.abs(rng.standard_normal(5))
+    x = dev(a)
+    assert G.sqrt(x, out=x) is x
+    check(x, np.sqrt(a), rtol=1e-12)
+    for fname in UNARY + ["add", "subtract", "multiply", "divide", "power", "maximum", "minimum", "equal",
+                          "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
+                          "logical_or", "logical_xor", "logical_not", "from_numpy", "to_numpy"]:
+        assert callable(getattr(G, fname)) and callable(getattr(C, fname)), fname

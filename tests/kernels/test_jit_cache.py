@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # each case compiles the kernels in a fresh process
 
 RUN_KERNEL = """
 import numpy as np

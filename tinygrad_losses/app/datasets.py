@@ -129,8 +129,8 @@ def digits():
     try:
         from sklearn.datasets import load_digits
     except ImportError:
-        raise ModuleNotFoundError("digits() needs scikit-learn (it ships the data): pip install scikit-learn") \
-            from None
+        raise ModuleNotFoundError("digits() needs scikit-learn (it ships the data): pip install scikit-learn, "
+                                  "or the extra: pip install 'tinygrad-losses[sklearn]'") from None
     d = load_digits()
     return _out(d.data / 16.0, d.target)
 

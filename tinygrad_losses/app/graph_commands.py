@@ -2,17 +2,30 @@
 
 Each command is a ``configure(parser)`` and a ``run(args) -> exit status``; ``COMMANDS`` maps
 their names to them, and ``tinygrad_losses.app.cli.add_commands`` plugs them into the command line.
+Loss names (functional, class, alias, any case) are resolved by ``app/names.py``.
 """
+import argparse
 import ast
-import sys
-import textwrap
+import inspect
 
-from tinygrad_losses.losses.registry import get, losses_table
+from tinygrad_losses.app import arguments as types
+from tinygrad_losses.app.errors import UsageError
+from tinygrad_losses.losses.registry import FAMILY_FILES, KINDS, get, losses_table
 
 
 # ---- losses -------------------------------------------------------------------------------------
+def loss_kind(text):
+    """A kind of KINDS in any case, or the name of its family file ('margin' for 'margin and ranking')."""
+    wanted = text.strip().lower()
+    for kind, family in FAMILY_FILES.items():
+        if wanted in (kind, family):
+            return kind
+    raise argparse.ArgumentTypeError(f"unknown kind {text!r}; expected one of {', '.join(map(repr, KINDS))}")
+
+
 def configure_losses(parser):
-    parser.add_argument("--kind", help="only the losses of this kind (regression, classification, ...)")
+    parser.add_argument("--kind", type=loss_kind, default=None,
+                        help=f"only the losses of this kind: {', '.join(KINDS)} (any case)")
 
 
 def run_losses(args):
@@ -31,45 +44,28 @@ def run_losses(args):
 
 # ---- explain ------------------------------------------------------------------------------------
 def configure_explain(parser):
-    parser.add_argument("loss", help="a loss's functional name (cross_entropy) or class name (CrossEntropyLoss)")
-    parser.add_argument("-o", "--output", help="where to write the graph of the worked example "
-                                               "(.svg/.png/.pdf/.dot; default: LOSS.svg)")
+    parser.add_argument("loss", type=types.loss_name,
+                        help="a loss's functional name (cross_entropy), class name (CrossEntropyLoss) or alias")
+    parser.add_argument("-o", "--output", type=types.picture_file,
+                        help="where to write the graph of the worked example (.svg/.png/.pdf/.dot; default: LOSS.svg)")
+    parser.add_argument("--plot", metavar="FILE", help="also draw the loss and its derivative against the "
+                                                        "margin or the residual (.png/.svg/.pdf; needs matplotlib)")
 
 
 def run_explain(args):
-    from tinygrad_losses.viz.dot import draw
-    from tinygrad_losses.viz.examples import run_example
-    from tinygrad_losses.viz.render import render
-    info = _lookup(args.loss)
-    if info is None:
-        return 2
-    print(f"{info.name}  (nn.{info.module}, {info.kind})\n")
-    print(f"  {info.text}\n")
-    print(textwrap.fill(info.explanation, 88, initial_indent="  ", subsequent_indent="  "))
-    if not info.example:
-        print("\n(no worked example registered for this loss)")
-        return 0
-    loss, arguments = run_example(info, backward=True)
-    print("\nWorked example:")
-    for name, value in arguments.items():
-        print(f"  {name} = {_show(value)}")
-    print(f"  -> {info.name}(...) = {_show(loss)}")
-    for name, value in arguments.items():
-        if getattr(value, "grad", None) is not None:
-            print(f"  d/d {name} = {_show(value.grad)}")
-    path = render(draw(loss, params=arguments, title=f"{info.name}: {info.text}"),
-                  args.output or f"{info.name}.svg")
-    print(f"\ngraph written to {path}")
-    return 0
+    from tinygrad_losses.app.explain import explain
+    return explain(get(args.loss), graph_path=args.output, plot_path=args.plot)
 
 
 # ---- graph --------------------------------------------------------------------------------------
 def configure_graph(parser):
-    parser.add_argument("loss", help="a loss's functional name or class name")
-    parser.add_argument("-o", "--output", required=True, help="the file to write (.svg/.png/.pdf/.dot)")
+    parser.add_argument("loss", type=types.loss_name, help="a loss's functional name, class name or alias")
+    parser.add_argument("-o", "--output", type=types.picture_file, required=True,
+                        help="the file to write (.svg/.png/.pdf/.dot)")
     parser.add_argument("--direction", default="TB", choices=("TB", "LR"), help="layout direction")
     parser.add_argument("--collapse", type=int, default=0, help="draw scopes this deep as one node (0: none)")
-    parser.add_argument("--max-nodes", type=int, default=None, help="collapse scopes until this many nodes")
+    parser.add_argument("--max-nodes", type=types.positive_int, default=None,
+                        help="collapse scopes until this many nodes (None: no limit)")
     parser.add_argument("--backward", action="store_true", help="draw the backward pass")
     parser.add_argument("--before-backward", action="store_true",
                         help="draw before backward runs (no gradients)")
@@ -83,23 +79,16 @@ def run_graph(args):
     from tinygrad_losses.viz.dot import draw
     from tinygrad_losses.viz.examples import run_example
     from tinygrad_losses.viz.render import render
-    info = _lookup(args.loss)
-    if info is None:
-        return 2
+    info = get(args.loss)
     if not info.example:
-        print(f"{info.name} registered no worked example to draw", file=sys.stderr)
-        return 2
-    overrides = {}
-    for item in args.arg:
-        name, sep, text = item.partition("=")
-        if not sep or not name:
-            print(f"--arg expects NAME=VALUE, got {item!r}", file=sys.stderr)
-            return 2
-        try:
-            overrides[name] = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            overrides[name] = text          # a bare word: a string option such as reduction=sum
-    loss, arguments = run_example(info, backward=not args.before_backward, **overrides)
+        raise UsageError(f"{info.name} registered no worked example to draw")
+    overrides = _overrides(info, args.arg)
+    try:
+        loss, arguments = run_example(info, backward=not args.before_backward, **overrides)
+    except (ValueError, TypeError, RuntimeError, IndexError) as e:
+        if not overrides:
+            raise  # the registered example itself fails: a bug, keep its traceback
+        raise UsageError(f"--arg {' '.join(args.arg)}: {e}") from None
     picture = draw(loss, params=arguments, values=not args.no_values, direction=args.direction,
                    show_saved=args.show_saved, backward=args.backward, collapse=args.collapse,
                    max_nodes=args.max_nodes, title=f"{info.name}: {info.text}")
@@ -108,19 +97,22 @@ def run_graph(args):
 
 
 # ---- helpers ------------------------------------------------------------------------------------
-def _lookup(name):
-    try:
-        return get(name)
-    except KeyError as e:
-        print(e.args[0], file=sys.stderr)
-        return None
-
-
-def _show(value):
-    if hasattr(value, "tolist"):
-        a = value.numpy()
-        return str(a.round(6).tolist()) if a.dtype.kind == "f" else str(a.tolist())
-    return repr(value)
+def _overrides(info, items):
+    """``--arg NAME=VALUE`` items as keyword arguments of the loss; a UsageError for a name it lacks."""
+    parameters = list(inspect.signature(info.function).parameters)
+    overrides = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--arg expects NAME=VALUE, got {item!r}")
+        if name not in parameters:
+            raise UsageError(f"--arg {item}: {info.name} has no argument {name!r}; "
+                             f"its arguments: {', '.join(parameters)}")
+        try:
+            overrides[name] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            overrides[name] = text          # a bare word: a string option such as reduction=sum
+    return overrides
 
 
 COMMANDS = {

@@ -2,17 +2,21 @@
 optimiser, and the loop. Used by the command line (``tinygrad-losses train / compare / demo``)
 and the demos.
 
-Every classification loss in the registry trains here: ``ENCODINGS`` says, per loss, what the
+Every classification loss in the registry trains here, and the margin, segmentation, distribution
+and regression losses that ``ENCODINGS`` lists (``trainable_losses()``): it says, per loss, what the
 network's output goes through (raw logits, softmax, log_softmax or sigmoid) and how the class
 labels are written (indices, one-hot rows, ±1 rows, or multilabel_margin's padded index lists).
 A loss missing from the table is probed once on a tiny batch with the common encodings.
 """
+import os
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
 import tinygrad_losses as tl
-from tinygrad_losses.app import datasets
+from tinygrad_losses.app import datasets, names
+from tinygrad_losses.app.errors import UsageError
 from tinygrad_losses import nn, optim
 from tinygrad_losses.utils.data import DataLoader
 from tinygrad_losses.app.optional import progress
@@ -51,9 +55,7 @@ ENCODINGS = {
     "perceptron_loss": ("logits", "plus_minus_one", {}),
     "soft_margin_loss": ("logits", "plus_minus_one", {}),
 }
-ALIASES = {"ce": "cross_entropy", "mse": "mse_loss", "nll": "nll_loss", "multi_margin": "multi_margin_loss",
-           "focal": "sigmoid_focal_loss", "bce": "binary_cross_entropy_with_logits", "hinge": "multi_margin_loss",
-           "l1": "l1_loss", "huber": "huber_loss"}
+ALIASES = names.ALIASES  # short names of losses (the one table, in app/names.py)
 _PROBE_ORDER = (("logits", "index"), ("logits", "one_hot"), ("logits", "plus_minus_one"))
 
 OPTIMIZERS = {  # name -> (factory, default learning rate)
@@ -114,16 +116,16 @@ class LossSpec:
 
 
 def resolve_loss(name):
-    """A registry entry by name, alias ('ce', 'mse', 'focal' ...) or class name; ValueError listing the choices."""
-    from tinygrad_losses.losses import registry
-    table = {i.name: i for i in registry.losses_table()}
-    table.update({i.module: i for i in list(table.values())})
-    for candidate in (name, ALIASES.get(name), f"{name}_loss"):
-        if candidate in table:
-            return table[candidate]
-    known = sorted(i.name for i in registry.losses_table() if i.name in ENCODINGS or i.kind == "classification")
-    raise ValueError(f"unknown loss {name!r}; classification losses: {', '.join(known)} "
-                     f"(aliases: {', '.join(sorted(ALIASES))})")
+    """A registry entry by name, alias ('ce', 'mse', 'focal' ...) or class name (``names.resolve``);
+    a ``UsageError`` (a ValueError) with the closest names otherwise."""
+    return names.resolve(name)
+
+
+def trainable_losses():
+    """The names of the losses that train a classifier here: those of ``ENCODINGS`` and every
+    classification loss (the ones missing from ``ENCODINGS`` are probed)."""
+    from tinygrad_losses.losses.registry import losses_table
+    return sorted(i.name for i in losses_table() if i.name in ENCODINGS or i.kind == "classification")
 
 
 def loss_spec(name):
@@ -133,7 +135,7 @@ def loss_spec(name):
         transform, encoding, options = ENCODINGS[info.name]
         return LossSpec(info.name, info.function, transform, encoding, dict(options))
     if info.kind != "classification":
-        raise ValueError(f"{info.name} is a {info.kind} loss: it does not train a classifier on class labels "
+        raise UsageError(f"{info.name} is a {info.kind} loss: it does not train a classifier on class labels "
                          f"(pick a classification loss, e.g. cross_entropy)")
     logits = tl.tensor([[0.5, -0.2, 0.1], [0.3, 0.8, -1.0]], requires_grad=True)
     y = tl.tensor([0, 1])
@@ -160,7 +162,7 @@ def make_mlp(in_features, hidden, classes, depth=1):
 def make_optimizer(name, model, lr=None, weight_decay=0.0):
     """An optimiser by name (OPTIMIZERS); weight decay (L2) applies to weights, not biases."""
     if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}")
+        raise UsageError(f"unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}")
     factory, default_lr = OPTIMIZERS[name]
     weights = [p for n, p in model.named_parameters() if n.endswith("weight")]
     others = [p for n, p in model.named_parameters() if not n.endswith("weight")]
@@ -178,16 +180,21 @@ def accuracy(model, x, y):
 class History:
     loss: list = field(default_factory=list)       # mean training loss per epoch
     accuracy: list = field(default_factory=list)   # training accuracy after each epoch
+    diverged: str = None                           # why training stopped early, or None if it did not
 
 
 def fit(model, x, y, loss, optimizer, epochs, batch_size=None, seed=0, show_progress=True, desc=None):
     """Train for ``epochs`` passes over (x, y) with mini-batches of ``batch_size`` (None: full batch).
 
     ``loss`` is a callable (logits, class indices) -> scalar, e.g. a ``LossSpec``. Returns a ``History``.
+    Training stops at the first epoch whose loss is nan or inf (``History.diverged`` says where):
+    no later step can recover from it.
     """
     loader = DataLoader(x, y, batch_size=batch_size or x.shape[0], shuffle=batch_size is not None, seed=seed)
     history = History()
-    for _ in progress(range(epochs), total=epochs, desc=desc, enabled=show_progress):
+    if show_progress and not kernels_are_cached():
+        print("compiling kernels (first run only, cached afterwards)", file=sys.stderr)
+    for epoch in progress(range(epochs), total=epochs, desc=desc, enabled=show_progress):
         total, count = 0.0, 0
         for xb, yb in loader:
             value = loss(model(xb), yb)
@@ -198,7 +205,24 @@ def fit(model, x, y, loss, optimizer, epochs, batch_size=None, seed=0, show_prog
             count += xb.shape[0]
         history.loss.append(total / count)
         history.accuracy.append(accuracy(model, x, y))
+        if not np.isfinite(history.loss[-1]):
+            history.diverged = f"the loss became {history.loss[-1]} at epoch {epoch + 1}"
+            break
     return history
+
+
+def kernels_are_cached():
+    """Whether numba's on-disk cache holds the CPU kernels of a training step (False on a first run,
+    when compiling them takes seconds and the progress bar's first estimate would be far off)."""
+    import importlib
+    from numba.core.registry import CPUDispatcher
+    for module in ("kernels.cpu.elementwise", "kernels.cpu.rowwise_numba", "kernels.cpu.cross_entropy"):
+        for kernel in vars(importlib.import_module(module)).values():
+            # numba keeps the index file's path on the dispatcher (not public API: if it moves, say nothing)
+            index = getattr(getattr(getattr(kernel, "_cache", None), "_cache_file", None), "_index_path", None)
+            if isinstance(kernel, CPUDispatcher) and (index is None or os.path.exists(index)):
+                return True
+    return False
 
 
 def to_device(device, model, *tensors):
@@ -210,8 +234,11 @@ def to_device(device, model, *tensors):
 def load_classification(name, seed=0):
     """A classification data set by name, features standardised for the sets that need it."""
     if name not in datasets.CLASSIFICATION:
-        raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(datasets.CLASSIFICATION)}")
-    x, y = datasets.CLASSIFICATION[name](seed=seed) if name != "digits" else datasets.digits()
+        raise UsageError(f"unknown dataset {name!r}; expected one of {', '.join(datasets.CLASSIFICATION)}")
+    try:
+        x, y = datasets.CLASSIFICATION[name](seed=seed) if name != "digits" else datasets.digits()
+    except ModuleNotFoundError as e:  # digits needs scikit-learn
+        raise UsageError(str(e)) from None
     if name == "blobs":  # centres lie in [-10, 10]: standardise so that one lr fits all sets
         a = x.numpy()
         x = tl.tensor((a - a.mean(0)) / a.std(0))

@@ -1,4 +1,6 @@
 """The one place where a loss's ``reduction`` is checked and applied."""
+import functools
+import inspect
 import warnings
 
 _VALID = ("none", "mean", "sum")
@@ -19,6 +21,44 @@ def check_reduction(reduction, extra=(), message=None):
         raise ValueError(message.format(reduction=reduction) if message else
                          f"{reduction} is not a valid value for reduction (expected one of {valid})")
     return reduction
+
+
+def legacy_reduction(size_average, reduce, reduction):
+    """The ``reduction`` that torch's deprecated flags mean, with torch's warning; ``reduction``
+    itself when both are None. As in torch, given flags win over ``reduction``:
+    reduce=False -> 'none', else size_average=False -> 'sum', else 'mean'."""
+    if size_average is None and reduce is None:
+        return reduction
+    for name, flag in (("size_average", size_average), ("reduce", reduce)):
+        if flag is not None and not isinstance(flag, (bool, int)):  # e.g. a reduction string in their place
+            raise TypeError(f"{name} must be a bool or None, got {flag!r}; pass reduction= by keyword")
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    meant = "mean" if size_average and reduce else ("sum" if reduce else "none")
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{meant}' instead.",
+                  UserWarning, stacklevel=3)
+    return meant
+
+
+def legacy_flags(loss):
+    """Decorator: the loss function also takes torch's deprecated ``size_average=`` and ``reduce=``
+    keywords, mapped by ``legacy_reduction``. (A decorator, not two parameters: a parameter named
+    ``reduce`` would hide this module's ``reduce`` inside the loss's body.)"""
+    signature = inspect.signature(loss)
+
+    @functools.wraps(loss)
+    def with_legacy_flags(*args, size_average=None, reduce=None, **kwargs):
+        if size_average is None and reduce is None:
+            return loss(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        bound.arguments["reduction"] = legacy_reduction(size_average, reduce, bound.arguments["reduction"])
+        return loss(*bound.args, **bound.kwargs)
+
+    flags = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None)
+             for name in ("size_average", "reduce")]
+    with_legacy_flags.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *flags])
+    return with_legacy_flags
 
 
 def strict_reduction(reduction, message=None):

@@ -20,10 +20,10 @@ import numpy as np
 
 from tinygrad_losses import dtypes
 from tinygrad_losses.activations import logsigmoid, Softplus
-from tinygrad_losses.autograd import named_scope
+from tinygrad_losses import hooks
 from tinygrad_losses.losses._checks import check_at_least_1d, check_class_scores, check_labels, check_number, check_pair, check_same_shape, check_tensor, constant_arg, EPS_K, floating_arg, tensor_arg, weight_not_enlarging
 from tinygrad_losses.losses._compositions import log_one_minus_pt, one_hot_like
-from tinygrad_losses.losses._reduction import check_reduction, reduce
+from tinygrad_losses.losses._reduction import check_reduction, legacy_flags, reduce
 from tinygrad_losses.losses.primitives import BinaryCrossEntropy
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
@@ -113,7 +113,8 @@ def _class_index_loss(logp, target, weight, ignore_index, reduction, label_smoot
 
 
 # ---- the losses -----------------------------------------------------------------------------------
-@named_scope("cross_entropy")
+@hooks.labelled("cross_entropy")
+@legacy_flags
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross-entropy between softmax(input) and the target classes (or class probabilities).
 
@@ -134,6 +135,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     with probability targets by the number of positions N·d1···dK (weights not included).
 
     Example: x = [[0, ln 3]], y = [1] → softmax = [1/4, 3/4], ℓ = −ln(3/4) = 0.28768.
+    >>> import math
+    >>> F.cross_entropy(tl.tensor([[0, math.log(3)]]), tl.tensor([1]))
+    tensor(0.2877)
+
     torch.nn.functional.cross_entropy.
     """
     fn = "cross_entropy"
@@ -176,7 +181,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     return _class_index_loss(logp, target, weight, ignore_index, reduction, label_smoothing)
 
 
-@named_scope("nll_loss")
+@hooks.labelled("nll_loss")
+@legacy_flags
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of the target class, given log-probabilities.
 
@@ -192,6 +198,11 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 
     Example: x = [[−1.2, −0.5, −2], [−0.1, −3, −2.5]], y = [1, 0], w = [1, 2, 0.5]
     → (2·0.5 + 1·0.1) / (2 + 1) = 0.366667.
+    >>> input = tl.tensor([[-1.2, -0.5, -2], [-0.1, -3, -2.5]])
+    >>> target = tl.tensor([1, 0])
+    >>> F.nll_loss(input, target, weight=tl.tensor([1.0, 2, 0.5]))
+    tensor(0.3667)
+
     torch.nn.functional.nll_loss.
     """
     fn = "nll_loss"
@@ -209,7 +220,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return _class_index_loss(input, target, weight, ignore_index, reduction)
 
 
-@named_scope("binary_cross_entropy")
+@hooks.labelled("binary_cross_entropy")
+@legacy_flags
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """Binary cross-entropy between probabilities and (soft) labels.
 
@@ -224,6 +236,11 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     For logits use binary_cross_entropy_with_logits (stable, no clamp).
 
     Example: p = [0.5], y = [1] → ℓ = ln 2 = 0.693147; p = [0], y = [1] → ℓ = 100.
+    >>> F.binary_cross_entropy(tl.tensor([0.5]), tl.tensor([1.0]))
+    tensor(0.6931)
+    >>> F.binary_cross_entropy(tl.tensor([0.0]), tl.tensor([1.0]))
+    tensor(100.)
+
     torch.nn.functional.binary_cross_entropy.
     """
     fn = "binary_cross_entropy"
@@ -250,7 +267,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return reduce(loss, reduction)
 
 
-@named_scope("binary_cross_entropy_with_logits")
+@hooks.labelled("binary_cross_entropy_with_logits")
+@legacy_flags
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """Binary cross-entropy on logits, computed stably.
 
@@ -268,6 +286,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     Gradient: ∂ℓ/∂x = w·[(pw·y + 1 − y)·σ(x) − pw·y].
 
     Example: x = [0], y = [1] → ln 2 = 0.693147; with pos_weight = [3] → 3·ln 2.
+    >>> F.binary_cross_entropy_with_logits(tl.tensor([0.]), tl.tensor([1.]))
+    tensor(0.6931)
+    >>> F.binary_cross_entropy_with_logits(tl.tensor([0.]), tl.tensor([1.]), pos_weight=tl.tensor([3.]))
+    tensor(2.0794)
+
     torch.nn.functional.binary_cross_entropy_with_logits.
     """
     fn = "binary_cross_entropy_with_logits"
@@ -320,7 +343,7 @@ def _alpha_t(alpha, y):
     return alpha * y + (1 - alpha) * (1 - y)
 
 
-@named_scope("sigmoid_focal_loss")
+@hooks.labelled("sigmoid_focal_loss")
 def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="mean"):
     """Binary focal loss on logits (torchvision / optax): BCE scaled down for well-classified elements.
 
@@ -336,6 +359,12 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="mean"):
     [[0.000450891, 0.0169935, 0.283059], [0.69157, 0.0433217, 2.90618]], mean 0.656929.
     torchvision.ops.sigmoid_focal_loss(input, target, alpha, gamma);
     optax.losses.sigmoid_focal_loss(input, target, alpha=alpha, gamma=gamma).
+    >>> x, y = tl.tensor([[2., -1, 0.5], [-3, 0, 4]]), tl.tensor([[1., 0, 0], [1, 1, 0]])
+    >>> F.sigmoid_focal_loss(x, y, reduction='none')
+    tensor([[4.5089e-04, 1.6994e-02, 2.8306e-01],
+            [6.9157e-01, 4.3322e-02, 2.9062e+00]])
+    >>> F.sigmoid_focal_loss(x, y)
+    tensor(0.6569)
     """
     fn = "sigmoid_focal_loss"
     check_pair(input, target, fn)
@@ -347,7 +376,7 @@ def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="mean"):
     return reduce(ell, reduction)
 
 
-@named_scope("binary_focal_crossentropy")
+@hooks.labelled("binary_focal_crossentropy")
 def binary_focal_crossentropy(input, target, *, gamma=2.0, alpha=0.25, apply_class_balancing=False,
                               from_logits=False, label_smoothing=0.0, reduction="mean"):
     """Keras's binary focal cross-entropy: per-sample mean over the last axis of (1 − p_t)^γ · BCE.
@@ -362,6 +391,14 @@ def binary_focal_crossentropy(input, target, *, gamma=2.0, alpha=0.25, apply_cla
     Example: target=[[0,1],[0,0]], input=[[0.6,0.4],[0.4,0.6]] → [0.329865, 0.205798];
     from_logits, target=[0,1,0,0], input=[−18.6,0.51,2.94,−12.8] → 0.691212.
     Keras: keras.losses.binary_focal_crossentropy(target, input, ...).
+    >>> input = tl.tensor([[0.6, 0.4], [0.4, 0.6]])
+    >>> target = tl.tensor([[0.0, 1], [0, 0]])
+    >>> F.binary_focal_crossentropy(input, target, reduction='none')
+    tensor([0.3299, 0.2058])
+    >>> input = tl.tensor([-18.6, 0.51, 2.94, -12.8])
+    >>> target = tl.tensor([0.0, 1, 0, 0])
+    >>> F.binary_focal_crossentropy(input, target, from_logits=True)
+    tensor(0.6912)
     """
     fn = "binary_focal_crossentropy"
     check_tensor(input, "input", fn)
@@ -395,7 +432,7 @@ def _log_one_minus_softmax(x):
     return others - x.logsumexp(-1, keepdim=True)
 
 
-@named_scope("categorical_focal_loss")
+@hooks.labelled("categorical_focal_loss")
 def categorical_focal_loss(input, target, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
                            reduction="mean"):
     """Keras's categorical focal cross-entropy: CE with each class term scaled by α·(1 − p_c)^γ.
@@ -408,6 +445,10 @@ def categorical_focal_loss(input, target, alpha=0.25, gamma=2.0, from_logits=Fal
     Returns (…) for 'none'; 'mean' divides by the number of samples.
     Example: target=[[0,1,0],[0,0,1]], input=[[0.05,0.95,0],[0.1,0.8,0.1]] → [3.20583e−5, 0.466273].
     Keras: keras.losses.categorical_focal_crossentropy(target, input, ...).
+    >>> input = tl.tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
+    >>> target = tl.tensor([[0.0, 1, 0], [0, 0, 1]])
+    >>> F.categorical_focal_loss(input, target, reduction='none')
+    tensor([3.2058e-05, 4.6627e-01])
     """
     fn = "categorical_focal_loss"
     check_class_scores(input, fn)
@@ -438,7 +479,7 @@ def _probability_target(target, input, fn):
     return target
 
 
-@named_scope("poly1_loss")
+@hooks.labelled("poly1_loss")
 def poly1_loss(input, target, epsilon=2.0, reduction="mean"):
     """Poly-1 loss: cross entropy plus epsilon times the first polynomial term (1 − p_t).
 
@@ -448,6 +489,10 @@ def poly1_loss(input, target, epsilon=2.0, reduction="mean"):
     real (−1 removes the first term of CE's Taylor series). Returns (…) for 'none'.
     Example: input=[[1,2,0.5],[0.1,−1,2]], target=[[0,1,0],[0.1,0,0.9]] → [1.20731, 0.846037].
     optax: optax.losses.poly_loss_cross_entropy(input, target, epsilon=epsilon).
+    >>> input = tl.tensor([[1, 2, 0.5], [0.1, -1, 2]])
+    >>> target = tl.tensor([[0.0, 1, 0], [0.1, 0, 0.9]])
+    >>> F.poly1_loss(input, target, reduction='none')
+    tensor([1.2073, 0.8460])
     """
     fn = "poly1_loss"
     check_class_scores(input, fn)
@@ -459,7 +504,7 @@ def poly1_loss(input, target, epsilon=2.0, reduction="mean"):
     return reduce(ce + epsilon * (y * (1 - log_p.exp())).sum(-1), reduction)
 
 
-@named_scope("generalized_cross_entropy")
+@hooks.labelled("generalized_cross_entropy")
 def generalized_cross_entropy(input, target, q=0.7, reduction="mean"):
     """Generalized cross entropy (Zhang & Sabuncu 2018): between CE (q → 0) and MAE (q = 1), robust
     to noisy labels.
@@ -469,6 +514,10 @@ def generalized_cross_entropy(input, target, q=0.7, reduction="mean"):
     paper's choice). Returns (…) for 'none'.
     Example: input=[[0.7,0.2,0.1],[0.1,0.3,0.6]], target=[0,1], q=0.7 → [0.315634, 0.813555].
     Keras: keras.losses.categorical_generalized_cross_entropy(target, input, q).
+    >>> input = tl.tensor([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]])
+    >>> target = tl.tensor([0, 1])
+    >>> F.generalized_cross_entropy(input, target, q=0.7, reduction='none')
+    tensor([0.3156, 0.8136])
     """
     fn = "generalized_cross_entropy"
     check_class_scores(input, fn)
@@ -510,7 +559,7 @@ def sparsemax(input, dim=-1):
     return p.transpose(d, -1) if d != input.ndim - 1 else p
 
 
-@named_scope("sparsemax_loss")
+@hooks.labelled("sparsemax_loss")
 def sparsemax_loss(input, target, reduction="mean"):
     """Binary sparsemax loss: the sparsemax analogue of the logistic loss, exactly 0 beyond a margin.
 
@@ -520,6 +569,8 @@ def sparsemax_loss(input, target, reduction="mean"):
     shape for 'none'; 'mean' divides by numel.
     Example: input=[−2,−0.5,0.3,1.2,0], target=[1,1,0,0,1] → [2, 0.5625, 0.4225, 1.2, 0.25].
     optax: optax.losses.sparsemax_loss(input, target).
+    >>> F.sparsemax_loss(tl.tensor([-2, -0.5, 0.3, 1.2, 0]), tl.tensor([1., 1, 0, 0, 1]), reduction='none')
+    tensor([2.0000, 0.5625, 0.4225, 1.2000, 0.2500])
     """
     fn = "sparsemax_loss"
     check_pair(input, target, fn, floating_target=False)
@@ -531,7 +582,7 @@ def sparsemax_loss(input, target, reduction="mean"):
     return reduce(ell, reduction)
 
 
-@named_scope("multiclass_sparsemax_loss")
+@hooks.labelled("multiclass_sparsemax_loss")
 def multiclass_sparsemax_loss(input, target, reduction="mean"):
     """Multiclass sparsemax loss: the Fenchel–Young loss of sparsemax, the analogue of softmax + CE.
 
@@ -540,6 +591,10 @@ def multiclass_sparsemax_loss(input, target, reduction="mean"):
     Args: input (…, C) scores; target (…) int class indices. Returns (…) for 'none'.
     Example: input=[1,0.5,−0.3,0.9], target=1 → 0.703333; input=[2,0.1,−1], target=0 → 0.
     optax: optax.losses.multiclass_sparsemax_loss(input, target).
+    >>> F.multiclass_sparsemax_loss(tl.tensor([1, 0.5, -0.3, 0.9]), tl.tensor(1))
+    tensor(0.7033)
+    >>> F.multiclass_sparsemax_loss(tl.tensor([2, 0.1, -1]), tl.tensor(0))
+    tensor(0.)
     """
     fn = "multiclass_sparsemax_loss"
     check_class_scores(input, fn)

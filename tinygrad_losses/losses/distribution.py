@@ -8,11 +8,11 @@ import warnings
 import numpy as np
 
 from tinygrad_losses import dtypes
-from tinygrad_losses.autograd import named_scope
+from tinygrad_losses import hooks
 from tinygrad_losses.creation import full_like
 from tinygrad_losses.losses._checks import check_pair, tensor_arg
 from tinygrad_losses.losses._compositions import xlogy_masked
-from tinygrad_losses.losses._reduction import check_reduction, reduce, strict_reduction
+from tinygrad_losses.losses._reduction import check_reduction, legacy_flags, reduce, strict_reduction
 from tinygrad_losses.losses.primitives import ClampStraightThrough, xlogy
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
@@ -23,7 +23,8 @@ _KL_MEAN_WARNING = ("reduction: 'mean' divides the total loss by both the batch 
                     "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
 
 
-@named_scope("poisson_nll_loss")
+@hooks.labelled("poisson_nll_loss")
+@legacy_flags
 def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
     """Negative log-likelihood of a Poisson target with rate exp(x) (or x).
 
@@ -38,6 +39,11 @@ def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduct
     (0·log 0 in the masked Stirling term), as in torch.
 
     Example: x = [0], y = [2] → ℓ = e⁰ − 0 = 1; full=True adds 2·ln 2 − 2 + ½·ln(4π) = 0.651806.
+    >>> F.poisson_nll_loss(tl.tensor([0.0]), tl.tensor([2.0]))
+    tensor(1.)
+    >>> F.poisson_nll_loss(tl.tensor([0.0]), tl.tensor([2.0]), full=True)
+    tensor(1.6518)
+
     torch.nn.functional.poisson_nll_loss.
     """
     fn = "poisson_nll_loss"
@@ -78,7 +84,7 @@ def _gaussian_var(fn, input, var):
                      f"one dim of size 1)")
 
 
-@named_scope("gaussian_nll_loss")
+@hooks.labelled("gaussian_nll_loss")
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
     """Negative log-likelihood of the target under N(input, var).
 
@@ -94,6 +100,9 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     v but flows to var even below eps. ∂ℓ/∂x = (x − y)/v, ∂ℓ/∂var = ½(1/v − (x − y)²/v²).
 
     Example: x = [1], y = [3], var = [2] → ½·(ln 2 + 4/2) = 1.346574.
+    >>> F.gaussian_nll_loss(tl.tensor([1.]), tl.tensor([3.]), tl.tensor([2.]))
+    tensor(1.3466)
+
     torch.nn.functional.gaussian_nll_loss.
     """
     fn = "gaussian_nll_loss"
@@ -110,7 +119,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return reduce(loss, reduction)
 
 
-@named_scope("kl_div")
+@hooks.labelled("kl_div")
+@legacy_flags
 def kl_div(input, target, reduction="mean", log_target=False):
     """Kullback–Leibler divergence KL(target ‖ q), given log q as input.
 
@@ -125,6 +135,9 @@ def kl_div(input, target, reduction="mean", log_target=False):
     Gradient: ∂ℓ/∂x = −y (−exp(y)); target gradient log y + 1 − x (nan at y = 0) or exp(y)·(y − x + 1).
 
     Example: x = log [0.5, 0.5], y = [1, 0] → ℓ = [1·(0 − ln 0.5), 0], sum = ln 2 = 0.693147.
+    >>> F.kl_div(tl.tensor([0.5, 0.5]).log(), tl.tensor([1., 0]), reduction='sum')
+    tensor(0.6931)
+
     torch.nn.functional.kl_div.
     """
     fn = "kl_div"
@@ -146,7 +159,7 @@ def kl_div(input, target, reduction="mean", log_target=False):
     return reduce(loss, reduction)
 
 
-@named_scope("generalized_kl_divergence")
+@hooks.labelled("generalized_kl_divergence")
 def generalized_kl_divergence(input, target, reduction="mean"):
     """Generalized KL divergence of non-negative measures t (target) and q = exp(input).
 
@@ -156,6 +169,8 @@ def generalized_kl_divergence(input, target, reduction="mean"):
     'mean' divides by the number of rows.
     Example: q=[0.2,0.5,0.6] (input = log q), t=[0.3,0,0.9] → 0.586558.
     optax: optax.losses.generalized_kl_divergence(input, target).
+    >>> F.generalized_kl_divergence(tl.tensor([0.2, 0.5, 0.6]).log(), tl.tensor([0.3, 0, 0.9]))
+    tensor(0.5866)
     """
     fn = "generalized_kl_divergence"
     check_pair(input, target, fn, last_axis=True)
@@ -164,7 +179,7 @@ def generalized_kl_divergence(input, target, reduction="mean"):
     return reduce(ell.sum(-1), reduction)
 
 
-@named_scope("js_divergence")
+@hooks.labelled("js_divergence")
 def js_divergence(input, target, reduction="mean"):
     """Jensen–Shannon divergence of two distributions along the last axis (symmetric, ≤ log 2).
 
@@ -172,6 +187,8 @@ def js_divergence(input, target, reduction="mean"):
     Args: input P, target Q (…, C) probabilities, same shape. Returns (…) for 'none'; 'mean'
     divides by the number of rows. Both arguments get gradients.
     Example: P=[0.2,0.5,0.3], Q=[0.1,0.1,0.8] → 0.140228.
+    >>> F.js_divergence(tl.tensor([0.2, 0.5, 0.3]), tl.tensor([0.1, 0.1, 0.8]))
+    tensor(0.1402)
     """
     fn = "js_divergence"
     check_pair(input, target, fn, last_axis=True)

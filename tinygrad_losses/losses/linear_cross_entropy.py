@@ -12,7 +12,8 @@ outputs (linear_weight (C, d1..dK, in)) take the reference path: linear, then cr
 import numpy as np
 
 from tinygrad_losses import autograd, dtypes
-from tinygrad_losses.autograd import Function, named_scope
+from tinygrad_losses import hooks
+from tinygrad_losses.autograd import Function
 from tinygrad_losses.losses import classification
 from tinygrad_losses.losses._reduction import check_reduction
 from tinygrad_losses.losses._checks import constant_arg, floating_arg, tensor_arg
@@ -158,7 +159,7 @@ def _chunk_size(options):
     return size
 
 
-@named_scope("linear_cross_entropy")
+@hooks.labelled("linear_cross_entropy")
 def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
                          ignore_index=None, label_smoothing=0.0, options=None):
     """Cross-entropy of a linear classifier's logits, without materialising all the logits at once.
@@ -181,6 +182,12 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
 
     Example: input = [[1, −0.5], [0.3, 2]], W = [[0.2, −0.1], [0.5, 0.4], [−0.3, 0.8]], b = [0.1, 0, −0.2],
     target = [2, 1], label_smoothing = 0.1 → 1.51308.
+    >>> x = tl.tensor([[1, -0.5], [0.3, 2]])
+    >>> w = tl.tensor([[0.2, -0.1], [0.5, 0.4], [-0.3, 0.8]])
+    >>> b = tl.tensor([0.1, 0, -0.2])
+    >>> F.linear_cross_entropy(x, w, tl.tensor([2, 1]), linear_bias=b, label_smoothing=0.1)
+    tensor(1.5131)
+
     torch.nn.functional.linear_cross_entropy.
     """
     fn = "linear_cross_entropy"

@@ -4,7 +4,7 @@ PyTorch's soft_margin, multilabel_soft_margin, multi_margin, multilabel_margin a
 margin_ranking; the hinge family (binary, squared, categorical, Crammer–Singer: Keras / optax),
 the perceptron losses, and optax's listwise ranking_softmax_loss.
 
-NOTE two gradient conventions at the hinge's kink, both torch's (LOSSES.md §0.3):
+NOTE two gradient conventions at the hinge's kink, both torch's:
   * margin_ranking (and hinge_embedding in ``metric.py``) are written with clamp(min=0), whose
     gradient passes at 0;
   * multi_margin and multilabel_margin reproduce torch's C++ kernels, which count a term only where
@@ -16,10 +16,11 @@ import numpy as np
 
 from tinygrad_losses import dtypes
 from tinygrad_losses.activations import logsigmoid, Softplus
-from tinygrad_losses.autograd import is_grad_enabled, named_scope
+from tinygrad_losses import hooks
+from tinygrad_losses.autograd import is_grad_enabled
 from tinygrad_losses.losses._checks import broadcast_shape, check_at_least_1d, check_class_scores, check_labels, check_pair, check_same_shape, check_tensor, constant_arg, floating_arg, tensor_arg
 from tinygrad_losses.losses._compositions import one_hot_like
-from tinygrad_losses.losses._reduction import check_reduction, reduce, strict_reduction
+from tinygrad_losses.losses._reduction import check_reduction, legacy_flags, reduce, strict_reduction
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
 
@@ -38,7 +39,8 @@ def _vector_or_matrix(fn, input):
     return (1, 1) if input.ndim == 0 else (1, input.shape[0]) if input.ndim == 1 else input.shape
 
 
-@named_scope("soft_margin_loss")
+@hooks.labelled("soft_margin_loss")
+@legacy_flags
 def soft_margin_loss(input, target, reduction="mean"):
     """Soft margin loss: the logistic loss of a ±1 label.
 
@@ -50,6 +52,9 @@ def soft_margin_loss(input, target, reduction="mean"):
     Departure: torch evaluates log(1 + exp(−y·x)) naively and returns inf once −y·x ≳ 88.7 (float32)
     / 709.8 (float64); we use the stable softplus, so x=−1000, y=1 gives 1000.
     Example: x=[0.3,−1.5,2], y=[1,1,−1] → mean 1.4609.
+    >>> F.soft_margin_loss(tl.tensor([0.3, -1.5, 2]), tl.tensor([1., 1, -1]))
+    tensor(1.4609)
+
     torch.nn.functional.soft_margin_loss.
     """
     fn = "soft_margin_loss"
@@ -67,7 +72,8 @@ def soft_margin_loss(input, target, reduction="mean"):
     return reduce(loss, reduction)
 
 
-@named_scope("multilabel_soft_margin_loss")
+@hooks.labelled("multilabel_soft_margin_loss")
+@legacy_flags
 def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
     """Multi-label one-versus-all logistic loss, averaged over the classes (the last dim).
 
@@ -78,6 +84,13 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
     never by Σw. As in torch, the sum runs over dim input.ndim − 1 of the broadcast loss.
     Example: x=[[0.3,−1.5,2,0.1],[1,0,−0.5,0.2]], y=[[1,0,1,0],[0,0,1,1]], w=[1,2,0.5,1]
     → ℓ=[0.441261,0.946183], mean 0.693722.
+    >>> x, y = tl.tensor([[0.3, -1.5, 2, 0.1], [1, 0, -0.5, 0.2]]), tl.tensor([[1., 0, 1, 0], [0, 0, 1, 1]])
+    >>> w = tl.tensor([1., 2, 0.5, 1])
+    >>> F.multilabel_soft_margin_loss(x, y, weight=w, reduction='none')
+    tensor([0.4413, 0.9462])
+    >>> F.multilabel_soft_margin_loss(x, y, weight=w)
+    tensor(0.6937)
+
     torch.nn.functional.multilabel_soft_margin_loss.
     """
     fn = "multilabel_soft_margin_loss"
@@ -99,7 +112,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
 
 
 # ---- ranking ---------------------------------------------------------------------------------
-@named_scope("margin_ranking_loss")
+@hooks.labelled("margin_ranking_loss")
+@legacy_flags
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """Margin ranking loss: x1 should rank above x2 by ``margin`` when y = 1, below when y = −1.
 
@@ -109,6 +123,10 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
     'mean' divides by its number of elements.
     Gradient: ∂/∂x1 = −y·[z ≥ 0], ∂/∂x2 = y·[z ≥ 0], ∂/∂y = −(x1 − x2)·[z ≥ 0] (passes at z = 0).
     Example: x1=[1,2,0.5,3], x2=[2,1,0.5,3.5], y=[1,1,−1,−1], margin 0.5 → ℓ=[1.5,0,0.5,0], mean 0.5.
+    >>> x1, x2, y = tl.tensor([1., 2, 0.5, 3]), tl.tensor([2, 1, 0.5, 3.5]), tl.tensor([1., 1, -1, -1])
+    >>> F.margin_ranking_loss(x1, x2, y, margin=0.5, reduction='none'), F.margin_ranking_loss(x1, x2, y, margin=0.5)
+    (tensor([1.5000, 0.0000, 0.5000, 0.0000]), tensor(0.5000))
+
     torch.nn.functional.margin_ranking_loss.
     """
     fn = "margin_ranking_loss"
@@ -125,7 +143,8 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
 
 
 # ---- the two C++ margin kernels of torch -------------------------------------------------------
-@named_scope("multi_margin_loss")
+@hooks.labelled("multi_margin_loss")
+@legacy_flags
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="mean"):
     """Multi-class hinge loss (Weston–Watkins): every wrong class should score ``margin`` below the target.
 
@@ -137,6 +156,10 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     p=1: ±w_y/C, p=2: ±2·w_y·z/C.
     Departure: an empty batch gives nan for 'mean' and 0 for 'sum' (torch reads uninitialised memory).
     Example: x=[[0.1,0.2,0.4,0.8],[0.5,−0.3,0.9,0]], y=[3,0] → ℓ=[0.325,0.525], mean 0.425.
+    >>> x, y = tl.tensor([[0.1, 0.2, 0.4, 0.8], [0.5, -0.3, 0.9, 0]]), tl.tensor([3, 0])
+    >>> F.multi_margin_loss(x, y, reduction='none'), F.multi_margin_loss(x, y)
+    (tensor([0.3250, 0.5250]), tensor(0.4250))
+
     torch.nn.functional.multi_margin_loss.
     """
     fn = "multi_margin_loss"
@@ -175,7 +198,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     return reduce(loss, reduction)
 
 
-@named_scope("multilabel_margin_loss")
+@hooks.labelled("multilabel_margin_loss")
+@legacy_flags
 def multilabel_margin_loss(input, target, reduction="mean"):
     """Multi-label hinge loss: every listed class should score 1 above every class not listed.
 
@@ -188,6 +212,10 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     Departure: an empty batch gives nan for 'mean' and 0 for 'sum' (torch reads uninitialised memory).
     Example: x=[[0.1,0.2,0.4,0.8],[0.5,−0.3,0.9,0]], y=[[3,0,−1,1],[2,−1,0,1]] → ℓ=[0.85,0.175],
     mean 0.5125.
+    >>> x, y = tl.tensor([[0.1, 0.2, 0.4, 0.8], [0.5, -0.3, 0.9, 0]]), tl.tensor([[3, 0, -1, 1], [2, -1, 0, 1]])
+    >>> F.multilabel_margin_loss(x, y, reduction='none'), F.multilabel_margin_loss(x, y)
+    (tensor([0.8500, 0.1750]), tensor(0.5125))
+
     torch.nn.functional.multilabel_margin_loss.
     """
     fn = "multilabel_margin_loss"
@@ -230,7 +258,7 @@ def _labels_pm1(target, input, fn):
 
 
 # ---- hinge family ---------------------------------------------------------------------------------
-@named_scope("hinge_loss")
+@hooks.labelled("hinge_loss")
 def hinge_loss(input, target, reduction="mean"):
     """Binary hinge loss (the SVM loss) on scores ``input`` and labels ``target`` ∈ {−1, 1}.
 
@@ -240,6 +268,10 @@ def hinge_loss(input, target, reduction="mean"):
     (Keras's per-sample value); 'mean' divides by the number of samples.
     Example: target=[[0,1,1],[1,0,0]], input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]] → [0.966667, 0.8].
     Keras: keras.losses.hinge(target, input); optax.losses.hinge_loss(input, target) is the elementwise ℓ.
+    >>> input = tl.tensor([[0.3, 0.8, -0.4], [1.5, -0.2, 0.6]])
+    >>> target = tl.tensor([[0.0, 1, 1], [1, 0, 0]])
+    >>> F.hinge_loss(input, target, reduction='none')
+    tensor([0.9667, 0.8000])
     """
     fn = "hinge_loss"
     check_tensor(input, "input", fn)
@@ -249,7 +281,7 @@ def hinge_loss(input, target, reduction="mean"):
     return reduce((1 - y * input).relu().mean(-1), reduction)
 
 
-@named_scope("squared_hinge_loss")
+@hooks.labelled("squared_hinge_loss")
 def squared_hinge_loss(input, target, reduction="mean"):
     """Squared hinge loss: the hinge squared, so it is differentiable at the margin.
 
@@ -257,6 +289,10 @@ def squared_hinge_loss(input, target, reduction="mean"):
     Args/returns as ``hinge_loss``.
     Example: target=[[0,1,1],[1,0,0]], input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]] → [1.23, 1.06667].
     Keras: keras.losses.squared_hinge(target, input).
+    >>> input = tl.tensor([[0.3, 0.8, -0.4], [1.5, -0.2, 0.6]])
+    >>> target = tl.tensor([[0.0, 1, 1], [1, 0, 0]])
+    >>> F.squared_hinge_loss(input, target, reduction='none')
+    tensor([1.2300, 1.0667])
     """
     fn = "squared_hinge_loss"
     check_tensor(input, "input", fn)
@@ -266,7 +302,7 @@ def squared_hinge_loss(input, target, reduction="mean"):
     return reduce((1 - y * input).relu().square().mean(-1), reduction)
 
 
-@named_scope("categorical_hinge_loss")
+@hooks.labelled("categorical_hinge_loss")
 def categorical_hinge_loss(input, target, reduction="mean"):
     """Keras's categorical hinge on one-hot targets: the best wrong score against the true one.
 
@@ -277,6 +313,10 @@ def categorical_hinge_loss(input, target, reduction="mean"):
     Args: input (…, C) scores, target (…, C) one-hot, same shape. Returns (…) for 'none'.
     Example: target=[[0,1,0],[0,0,1]], input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]] → [0.5, 1.9].
     Keras: keras.losses.categorical_hinge(target, input).
+    >>> input = tl.tensor([[0.3, 0.8, -0.4], [1.5, -0.2, 0.6]])
+    >>> target = tl.tensor([[0.0, 1, 0], [0, 0, 1]])
+    >>> F.categorical_hinge_loss(input, target, reduction='none')
+    tensor([0.5000, 1.9000])
     """
     fn = "categorical_hinge_loss"
     check_class_scores(input, fn)
@@ -289,7 +329,7 @@ def categorical_hinge_loss(input, target, reduction="mean"):
     return reduce((neg - pos + 1).relu(), reduction)
 
 
-@named_scope("multiclass_hinge_loss")
+@hooks.labelled("multiclass_hinge_loss")
 def multiclass_hinge_loss(input, target, reduction="mean"):
     """Crammer–Singer multiclass hinge: the margin by which the true class fails to beat every other by 1.
 
@@ -298,6 +338,12 @@ def multiclass_hinge_loss(input, target, reduction="mean"):
     Example: input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]], target=[1,2] → [0.5, 1.9];
     input=[−2,−1,−3], target=1 → 0 (Keras's categorical hinge gives 2 there).
     optax: optax.losses.multiclass_hinge_loss(input, target).
+    >>> input = tl.tensor([[0.3, 0.8, -0.4], [1.5, -0.2, 0.6]])
+    >>> target = tl.tensor([1, 2])
+    >>> F.multiclass_hinge_loss(input, target, reduction='none')
+    tensor([0.5000, 1.9000])
+    >>> F.multiclass_hinge_loss(tl.tensor([-2., -1, -3]), tl.tensor(1))
+    tensor(0.)
     """
     fn = "multiclass_hinge_loss"
     check_class_scores(input, fn)
@@ -309,7 +355,7 @@ def multiclass_hinge_loss(input, target, reduction="mean"):
 
 
 # ---- perceptron -----------------------------------------------------------------------------------
-@named_scope("perceptron_loss")
+@hooks.labelled("perceptron_loss")
 def perceptron_loss(input, target, reduction="mean"):
     """Binary perceptron loss: positive only for misclassified points, with no margin.
 
@@ -319,6 +365,8 @@ def perceptron_loss(input, target, reduction="mean"):
     shape for 'none'; 'mean' divides by numel.
     Example: input=[0.5,−0.2,1,−1.5], target=[1,1,−1,−1] → [0, 0.2, 1, 0].
     optax: optax.losses.perceptron_loss(input, target).
+    >>> F.perceptron_loss(tl.tensor([0.5, -0.2, 1, -1.5]), tl.tensor([1., 1, -1, -1]), reduction='none')
+    tensor([0.0000, 0.2000, 1.0000, 0.0000])
     """
     fn = "perceptron_loss"
     check_pair(input, target, fn, floating_target=False)
@@ -327,7 +375,7 @@ def perceptron_loss(input, target, reduction="mean"):
     return reduce((-y * input).relu(), reduction)
 
 
-@named_scope("multiclass_perceptron_loss")
+@hooks.labelled("multiclass_perceptron_loss")
 def multiclass_perceptron_loss(input, target, reduction="mean"):
     """Multiclass perceptron loss: how far the true score is below the best score.
 
@@ -335,6 +383,10 @@ def multiclass_perceptron_loss(input, target, reduction="mean"):
     Args: input (…, C) scores; target (…) int class indices. Returns (…) for 'none'.
     Example: input=[[0.3,0.8,−0.4],[1.5,−0.2,0.6]], target=[1,2] → [0, 0.9].
     optax: optax.losses.multiclass_perceptron_loss(input, target).
+    >>> input = tl.tensor([[0.3, 0.8, -0.4], [1.5, -0.2, 0.6]])
+    >>> target = tl.tensor([1, 2])
+    >>> F.multiclass_perceptron_loss(input, target, reduction='none')
+    tensor([0.0000, 0.9000])
     """
     fn = "multiclass_perceptron_loss"
     check_class_scores(input, fn)
@@ -347,7 +399,7 @@ def multiclass_perceptron_loss(input, target, reduction="mean"):
 _S = [[0.3, 0.8, -0.4], [1.5, -0.2, 0.6]]
 
 
-@named_scope("ranking_softmax_loss")
+@hooks.labelled("ranking_softmax_loss")
 def ranking_softmax_loss(input, target, where_mask=None, reduction="mean"):
     """Softmax (ListNet-style) ranking loss: cross-entropy of the relevance labels against the
     softmax of the scores over each list (the last axis).
@@ -358,6 +410,8 @@ def ranking_softmax_loss(input, target, where_mask=None, reduction="mean"):
     where_mask (…, L) bool or None. Returns (…) for 'none'; 'mean' divides by the number of lists.
     Example: s=[2,1,3], y=[1,0,0] → 1.40761.
     optax: optax.losses.ranking_softmax_loss(input, target, where=where_mask) (rax's softmax_loss).
+    >>> F.ranking_softmax_loss(tl.tensor([2., 1, 3]), tl.tensor([1., 0, 0]))
+    tensor(1.4076)
     """
     fn = "ranking_softmax_loss"
     check_pair(input, target, fn, last_axis=True)

@@ -13,10 +13,10 @@ import numbers
 import numpy as np
 
 from tinygrad_losses import dtypes
-from tinygrad_losses.autograd import named_scope
+from tinygrad_losses import hooks
 from tinygrad_losses.losses._checks import broadcast_shape, check_number, check_same_shape, check_tensor, floating_arg, tensor_arg
 from tinygrad_losses.losses._compositions import l2_normalize
-from tinygrad_losses.losses._reduction import check_reduction, reduce, strict_reduction
+from tinygrad_losses.losses._reduction import check_reduction, legacy_flags, reduce, strict_reduction
 from tinygrad_losses.losses.primitives import ClampStraightThrough
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor, where
@@ -28,7 +28,7 @@ _COSINE_EMBEDDING_EPS = float(np.float32(1e-12))
 
 
 # ---- distances -------------------------------------------------------------------------------
-@named_scope("pairwise_distance")
+@hooks.labelled("pairwise_distance")
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """The p-norm distance between x1 and x2 along the last dim: ‖x1 − x2 + eps‖_p.
 
@@ -48,7 +48,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
 
 
-@named_scope("cosine_similarity")
+@hooks.labelled("cosine_similarity")
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """Cosine of the angle between x1 and x2 along ``dim``: Σ (x1/‖x1‖)·(x2/‖x2‖).
 
@@ -74,7 +74,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 
 # ---- losses ----------------------------------------------------------------------------------
-@named_scope("cosine_embedding_loss")
+@hooks.labelled("cosine_embedding_loss")
+@legacy_flags
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """Cosine embedding loss: y = 1 pulls the two vectors' directions together, y = −1 pushes the
     cosine below ``margin``.
@@ -86,6 +87,10 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     Gradient passes at cos = margin (torch's clamp convention).
     Example: x1=[[1,2,3],[0.5,−1,0]], x2=[[1,0,1],[0.5,1,2]], y=[1,−1], margin −0.5
     → cos=[0.755929,−0.29277], mean 0.225651.
+    >>> x1, x2 = tl.tensor([[1., 2, 3], [0.5, -1, 0]]), tl.tensor([[1., 0, 1], [0.5, 1, 2]])
+    >>> F.cosine_embedding_loss(x1, x2, tl.tensor([1, -1]), margin=-0.5)
+    tensor(0.2257)
+
     torch.nn.functional.cosine_embedding_loss.
     """
     fn = "cosine_embedding_loss"
@@ -131,7 +136,8 @@ def _triplet(distance, anchor, positive, negative, margin, swap):
     return (margin + d_pos - d_neg).clamp(min=0)
 
 
-@named_scope("triplet_margin_loss")
+@hooks.labelled("triplet_margin_loss")
+@legacy_flags
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean"):
     """Triplet margin loss: the anchor should be closer to the positive than to the negative by ``margin``.
 
@@ -142,6 +148,12 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     margin > 0; p the norm's order. Returns (*) for 'none'; 'mean' divides by its number of elements.
     Gradient passes at the kink (clamp convention); a tie under swap splits it evenly (torch's min).
     Example: a=[[1,2],[0,0],[1,1]], pos=[[1.5,2],[0,1],[1,1]], neg=[[1,3],[2,0.5],[1.5,1.2]] → 0.320495.
+    >>> a = tl.tensor([[1.0, 2], [0, 0], [1, 1]])
+    >>> pos = tl.tensor([[1.5, 2], [0, 1], [1, 1]])
+    >>> neg = tl.tensor([[1.0, 3], [2, 0.5], [1.5, 1.2]])
+    >>> F.triplet_margin_loss(a, pos, neg)
+    tensor(0.3205)
+
     torch.nn.functional.triplet_margin_loss.
     """
     fn = "triplet_margin_loss"
@@ -153,7 +165,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     return reduce(_triplet(distance, anchor, positive, negative, margin, swap), reduction)
 
 
-@named_scope("triplet_margin_with_distance_loss")
+@hooks.labelled("triplet_margin_with_distance_loss")
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
                                       swap=False, reduction="mean"):
     """Triplet margin loss with any distance: ℓ = max(0, margin + d(a, pos) − d(a, neg)).
@@ -165,6 +177,13 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     ('elementwise_mean' is refused here, as in torch.)
     Example: distance 1 − cosine_similarity, margin 0.5, swap, a=[[1.1,2.1],[0.1,0.1],[1.1,1.1]],
     pos/neg as triplet_margin_loss's example → 0.548102.
+    >>> a = tl.tensor([[1.1, 2.1], [0.1, 0.1], [1.1, 1.1]])
+    >>> pos = tl.tensor([[1.5, 2], [0, 1], [1, 1]])
+    >>> neg = tl.tensor([[1.0, 3], [2, 0.5], [1.5, 1.2]])
+    >>> distance_function = lambda u, v: 1 - F.cosine_similarity(u, v)
+    >>> F.triplet_margin_with_distance_loss(a, pos, neg, distance_function=distance_function, margin=0.5, swap=True)
+    tensor(0.5481)
+
     torch.nn.functional.triplet_margin_with_distance_loss.
     """
     fn = "triplet_margin_with_distance_loss"
@@ -189,7 +208,8 @@ _TRIPLET = {"anchor": [[1.0, 2.0], [0.0, 0.0], [1.0, 1.0]], "positive": [[1.5, 2
 
 
 # ---- elementwise hinges ----------------------------------------------------------------------
-@named_scope("hinge_embedding_loss")
+@hooks.labelled("hinge_embedding_loss")
+@legacy_flags
 def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     """Hinge embedding loss: pull pairs with y = 1 to distance 0, push pairs with y = −1 beyond ``margin``.
 
@@ -201,6 +221,10 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     Gradient: [y ≠ −1] − [y ≠ 1]·[margin − x ≥ 0] (it passes at x = margin, torch's clamp convention).
     Departure: torch returns integer results for integer input ('none'/'sum'); we raise TypeError.
     Example: x=[0.3,1.5,0.5,−0.2,1], y=[1,−1,−1,1,−1] → ℓ=[0.3,0,0.5,−0.2,0], mean 0.12.
+    >>> x, y = tl.tensor([0.3, 1.5, 0.5, -0.2, 1]), tl.tensor([1., -1, -1, 1, -1])
+    >>> F.hinge_embedding_loss(x, y, reduction='none'), F.hinge_embedding_loss(x, y)
+    (tensor([ 0.3000,  0.0000,  0.5000, -0.2000,  0.0000]), tensor(0.1200))
+
     torch.nn.functional.hinge_embedding_loss.
     """
     fn = "hinge_embedding_loss"
@@ -219,7 +243,7 @@ def _check_matrix(x, name, fn):
         raise ValueError(f"{fn}: {name} must have shape (N, D), got {tuple(x.shape)}")
 
 
-@named_scope("ntxent_loss")
+@hooks.labelled("ntxent_loss")
 def ntxent_loss(embeddings, labels, temperature=0.07, reduction="mean"):
     """Normalized temperature-scaled cross entropy (SimCLR's NT-Xent) in optax's labelled form.
 
@@ -233,6 +257,9 @@ def ntxent_loss(embeddings, labels, temperature=0.07, reduction="mean"):
     Example: E=[[1,0],[0.8,0.6],[0,1],[−0.6,0.8]], labels=[0,0,1,1]: τ=0.07 → 0.0279325,
     τ=0.5 → 0.43019. With one positive per anchor this is SimCLR's loss.
     optax: optax.losses.ntxent(embeddings, labels, temperature).
+    >>> e, labels = tl.tensor([[1., 0], [0.8, 0.6], [0, 1], [-0.6, 0.8]]), tl.tensor([0, 0, 1, 1])
+    >>> F.ntxent_loss(e, labels, temperature=0.07), F.ntxent_loss(e, labels, temperature=0.5)
+    (tensor(0.0279), tensor(0.4302))
     """
     fn = "ntxent_loss"
     _check_matrix(embeddings, "embeddings", fn)
@@ -259,7 +286,7 @@ def ntxent_loss(embeddings, labels, temperature=0.07, reduction="mean"):
     return reduce(ell, reduction, denominator=n_pos if n_pos else float("nan"))
 
 
-@named_scope("info_nce_loss")
+@hooks.labelled("info_nce_loss")
 def info_nce_loss(query, keys, temperature=0.1, symmetric=False, reduction="mean"):
     """InfoNCE: classify each query's own key (row i ↔ key i) among all keys, by dot-product logits.
 
@@ -270,6 +297,9 @@ def info_nce_loss(query, keys, temperature=0.1, symmetric=False, reduction="mean
     divides by N.
     Example: q=[[1,0],[0.6,0.8],[0,1]], k=[[0.8,0.6],[1,0],[−0.6,0.8]], τ=0.1 → 1.96073,
     symmetric 1.95204.
+    >>> q, k = tl.tensor([[1., 0], [0.6, 0.8], [0, 1]]), tl.tensor([[0.8, 0.6], [1, 0], [-0.6, 0.8]])
+    >>> F.info_nce_loss(q, k, temperature=0.1), F.info_nce_loss(q, k, temperature=0.1, symmetric=True)
+    (tensor(1.9607), tensor(1.9520))
     """
     fn = "info_nce_loss"
     _check_matrix(query, "query", fn)

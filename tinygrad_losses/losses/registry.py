@@ -1,7 +1,9 @@
 """The registry of every loss: name, module class, task kind, formula and explanation.
 
 The command line (``tinygrad-losses losses`` / ``explain``) and the graph gallery read it.
-Each family module registers its losses with ``register(...)`` at import time.
+Each family module registers its losses with ``register(...)`` at import time; registering a loss
+also finds its lesson (``losses/lessons/<family>.py``) and appends it to the function's docstring as
+a "Lesson" section, so ``help()``, ``explain`` and the gallery show one text.
 
 The ``example`` of a loss is a dict of keyword arguments for its function, written with plain
 Python values so it can be printed: every list becomes a tensor (float64 when it holds a float,
@@ -10,6 +12,8 @@ of dims) is passed as is. ``example_inputs(name)`` does the conversion and ``run
 calls the loss, so ``tinygrad-losses explain LOSS`` can show a worked example.
 """
 from dataclasses import dataclass, field
+
+from tinygrad_losses.losses.lessons import docstring_section, lesson
 
 # The kinds of loss, each with the file under ``tinygrad_losses/losses/`` that holds its family.
 FAMILY_FILES = {"regression": "regression", "classification": "classification", "margin and ranking": "margin",
@@ -28,6 +32,7 @@ class LossInfo:
     text: str                 # the same formula in plain text
     explanation: str          # one paragraph: what it measures and when to use it
     example: dict = field(default_factory=dict)  # optional keyword arguments of a small worked example
+    lesson: object = None     # its ``lessons.Lesson``: gradient and derivation, options, pitfalls, equivalents
 
 
 _REGISTRY = {}
@@ -36,7 +41,10 @@ _REGISTRY = {}
 def register(name, function, module, kind, latex, text, explanation, example=None):
     if kind not in KINDS:
         raise ValueError(f"register: kind must be one of {KINDS}, got {kind!r}")
-    _REGISTRY[name] = LossInfo(name, function, module, kind, latex, text, explanation, example or {})
+    found = lesson(name, FAMILY_FILES[kind])
+    _REGISTRY[name] = LossInfo(name, function, module, kind, latex, text, explanation, example or {}, found)
+    if found is not None and "\n    Lesson\n    ------\n" not in (function.__doc__ or ""):
+        function.__doc__ = (function.__doc__ or "").rstrip() + "\n" + docstring_section(found)
 
 
 def losses_table():

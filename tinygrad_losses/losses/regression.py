@@ -14,10 +14,10 @@ import math
 
 from tinygrad_losses import dtypes
 from tinygrad_losses.activations import softplus
-from tinygrad_losses.autograd import named_scope
+from tinygrad_losses import hooks
 from tinygrad_losses.losses._checks import check_number, check_pair, EPS_K, tensor_arg, warn_if_broadcast
 from tinygrad_losses.losses._compositions import l2_normalize
-from tinygrad_losses.losses._reduction import check_reduction, reduce, strict_reduction
+from tinygrad_losses.losses._reduction import check_reduction, legacy_flags, reduce, strict_reduction
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import where
 
@@ -54,7 +54,8 @@ def _weighted_reduce(loss, reduction, weight, divide_by_weight):
     return reduce(weight * loss, reduction, denominator=weight.sum() if divide_by_weight else None)
 
 
-@named_scope("l1_loss")
+@hooks.labelled("l1_loss")
+@legacy_flags
 def l1_loss(input, target, reduction="mean", weight=None):
     """Mean absolute error.
 
@@ -71,6 +72,12 @@ def l1_loss(input, target, reduction="mean", weight=None):
 
     Example: x = [0.5, −1, 2, 3], y = [0.5, 1, 0.5, 0] → ℓ = [0, 2, 1.5, 3], mean 1.625;
     with w = [1, 3, 0, 1]: (0 + 6 + 0 + 3) / 5 = 1.8.
+    >>> x, y = tl.tensor([0.5, -1, 2, 3]), tl.tensor([0.5, 1, 0.5, 0])
+    >>> F.l1_loss(x, y, reduction='none'), F.l1_loss(x, y)
+    (tensor([0.0000, 2.0000, 1.5000, 3.0000]), tensor(1.6250))
+    >>> F.l1_loss(x, y, weight=tl.tensor([1., 3, 0, 1]))
+    tensor(1.8000)
+
     torch.nn.functional.l1_loss.
     """
     reduction = _setup("l1_loss", input, target, reduction, weight, floating=False)
@@ -81,7 +88,8 @@ def l1_loss(input, target, reduction="mean", weight=None):
     return _weighted_reduce(d.abs(), reduction, weight, divide_by_weight=True)
 
 
-@named_scope("mse_loss")
+@hooks.labelled("mse_loss")
+@legacy_flags
 def mse_loss(input, target, reduction="mean", weight=None):
     """Mean squared error.
 
@@ -96,6 +104,10 @@ def mse_loss(input, target, reduction="mean", weight=None):
     Gradient: ∂ℓ/∂x = 2w(x − y)/D.
 
     Example: x = [0.5, −1, 2, 3], y = [0.5, 1, 0.5, 0] → ℓ = [0, 4, 2.25, 9], mean 3.8125.
+    >>> x, y = tl.tensor([0.5, -1, 2, 3]), tl.tensor([0.5, 1, 0.5, 0])
+    >>> F.mse_loss(x, y, reduction='none'), F.mse_loss(x, y)
+    (tensor([0.0000, 4.0000, 2.2500, 9.0000]), tensor(3.8125))
+
     torch.nn.functional.mse_loss.
     """
     reduction = _setup("mse_loss", input, target, reduction, weight)
@@ -103,7 +115,8 @@ def mse_loss(input, target, reduction="mean", weight=None):
     return _weighted_reduce(d * d, reduction, weight, divide_by_weight=True)
 
 
-@named_scope("smooth_l1_loss")
+@hooks.labelled("smooth_l1_loss")
+@legacy_flags
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     """Smooth L1: quadratic near zero, linear beyond ``beta``.
 
@@ -115,6 +128,10 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     'mean' divides by numel(ℓ). Gradient d/β inside, sign(d) outside (continuous at |d| = β).
 
     Example: x = [0.5, −1, 2, 3], y = [0.3, 1, 0.5, 0], β = 0.5 → ℓ = [0.04, 1.75, 1.25, 2.75], mean 1.4475.
+    >>> x, y = tl.tensor([0.5, -1, 2, 3]), tl.tensor([0.3, 1, 0.5, 0])
+    >>> F.smooth_l1_loss(x, y, reduction='none', beta=0.5), F.smooth_l1_loss(x, y, beta=0.5)
+    (tensor([0.0400, 1.7500, 1.2500, 2.7500]), tensor(1.4475))
+
     torch.nn.functional.smooth_l1_loss.
     """
     if beta < 0:
@@ -128,7 +145,7 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     return reduce(loss, reduction)
 
 
-@named_scope("huber_loss")
+@hooks.labelled("huber_loss")
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """Huber loss: quadratic near zero, linear with slope ``delta`` beyond it.
 
@@ -143,6 +160,11 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
     Example: x = [0.5, −1, 2, 3], y = [0.3, 1, 0.5, 0], δ = 0.5 → ℓ = [0.02, 0.875, 0.625, 1.375],
     mean 0.72375.
+    >>> F.huber_loss(tl.tensor([0.5, -1, 2, 3]), tl.tensor([0.3, 1, 0.5, 0]), reduction='none', delta=0.5)
+    tensor([0.0200, 0.8750, 0.6250, 1.3750])
+    >>> F.huber_loss(tl.tensor([0.5, -1, 2, 3]), tl.tensor([0.3, 1, 0.5, 0]), delta=0.5)
+    tensor(0.7237)
+
     torch.nn.functional.huber_loss.
     """
     if delta <= 0:
@@ -154,7 +176,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _weighted_reduce(loss, reduction, weight, divide_by_weight=False)
 
 
-@named_scope("log_cosh_loss")
+@hooks.labelled("log_cosh_loss")
 def log_cosh_loss(input, target, reduction="mean"):
     """Log-cosh: a smooth L1 that behaves like d²/2 near 0 and like |d| − log 2 far away.
 
@@ -163,6 +185,10 @@ def log_cosh_loss(input, target, reduction="mean"):
     'mean' divides by the number of samples (elements of (…)).
     Example: target=[[1,2,0],[0.5,−1,3]], input=[[1.5,0,0.1],[0.5,30,2]] → 'none' [0.48337, 10.2469].
     Keras: keras.losses.log_cosh(target, input); optax.losses.log_cosh is the elementwise ℓ.
+    >>> input = tl.tensor([[1.5, 0, 0.1], [0.5, 30, 2]])
+    >>> target = tl.tensor([[1.0, 2, 0], [0.5, -1, 3]])
+    >>> F.log_cosh_loss(input, target, reduction='none')
+    tensor([ 0.4834, 10.2469])
     """
     check_pair(input, target, "log_cosh_loss", last_axis=True)
     reduction = check_reduction(reduction)
@@ -171,7 +197,7 @@ def log_cosh_loss(input, target, reduction="mean"):
     return reduce(ell.mean(-1), reduction)
 
 
-@named_scope("msle_loss")
+@hooks.labelled("msle_loss")
 def msle_loss(input, target, reduction="mean"):
     """Mean squared logarithmic error (Keras): squared error of log(1 + ·), so relative errors count.
 
@@ -181,6 +207,10 @@ def msle_loss(input, target, reduction="mean"):
     number of samples.
     Example: target=[[1,2,0],[0.5,10,3]], input=[[1.5,0,0.1],[0.5,8,−1]] → [0.421942, 0.654027].
     Keras: keras.losses.mean_squared_logarithmic_error(target, input).
+    >>> input = tl.tensor([[1.5, 0, 0.1], [0.5, 8, -1]])
+    >>> target = tl.tensor([[1.0, 2, 0], [0.5, 10, 3]])
+    >>> F.msle_loss(input, target, reduction='none')
+    tensor([0.4219, 0.6540])
     """
     check_pair(input, target, "msle_loss", last_axis=True)
     reduction = check_reduction(reduction)
@@ -188,7 +218,7 @@ def msle_loss(input, target, reduction="mean"):
     return reduce((diff * diff).mean(-1), reduction)
 
 
-@named_scope("mape_loss")
+@hooks.labelled("mape_loss")
 def mape_loss(input, target, reduction="mean"):
     """Mean absolute percentage error (Keras), in percent.
 
@@ -198,6 +228,10 @@ def mape_loss(input, target, reduction="mean"):
     number of samples.
     Example: target=[[1,2,0],[0.5,10,3]], input=[[1.5,0,0.1],[0.5,8,−1]] → [3.33334e7, 51.1111].
     Keras: keras.losses.mean_absolute_percentage_error(target, input).
+    >>> input = tl.tensor([[1.5, 0, 0.1], [0.5, 8, -1]])
+    >>> target = tl.tensor([[1.0, 2, 0], [0.5, 10, 3]])
+    >>> F.mape_loss(input, target, reduction='none')
+    tensor([3.3333e+07, 5.1111e+01])
     """
     check_pair(input, target, "mape_loss", last_axis=True)
     reduction = check_reduction(reduction)
@@ -205,7 +239,7 @@ def mape_loss(input, target, reduction="mean"):
     return reduce(100 * ell.mean(-1), reduction)
 
 
-@named_scope("poisson_loss")
+@hooks.labelled("poisson_loss")
 def poisson_loss(input, target, reduction="mean"):
     """Poisson negative log-likelihood (Keras form) of counts ``target`` under the rate ``input``.
 
@@ -216,13 +250,17 @@ def poisson_loss(input, target, reduction="mean"):
     'none'; 'mean' divides by the number of samples.
     Example: target=[[1,0,3],[2,1,0]], input=[[0.5,0.2,2.5],[2,1e−9,0.3]] → [0.381425, 5.67395].
     Keras: keras.losses.poisson(target, input).
+    >>> input = tl.tensor([[0.5, 0.2, 2.5], [2, 1e-09, 0.3]])
+    >>> target = tl.tensor([[1.0, 0, 3], [2, 1, 0]])
+    >>> F.poisson_loss(input, target, reduction='none')
+    tensor([0.3814, 5.6740])
     """
     check_pair(input, target, "poisson_loss", last_axis=True)
     reduction = check_reduction(reduction)
     return reduce((input - target * (input + EPS_K).log()).mean(-1), reduction)
 
 
-@named_scope("cosine_similarity_loss")
+@hooks.labelled("cosine_similarity_loss")
 def cosine_similarity_loss(input, target, dim=-1, eps=EPS_K, reduction="mean"):
     """Negative cosine similarity along ``dim`` (Keras): −1 for parallel vectors, 1 for opposite ones.
 
@@ -233,6 +271,10 @@ def cosine_similarity_loss(input, target, dim=-1, eps=EPS_K, reduction="mean"):
     ``dim`` for 'none'; 'mean' divides by the number of vectors.
     Example: target=[[1,2,3],[0,0,0]], input=[[1,0,1],[1,2,0]] → [−0.755929, 0].
     Keras: keras.losses.cosine_similarity(target, input, axis=dim); optax.losses.cosine_distance = 1 + ℓ.
+    >>> input = tl.tensor([[1.0, 0, 1], [1, 2, 0]])
+    >>> target = tl.tensor([[1.0, 2, 3], [0, 0, 0]])
+    >>> F.cosine_similarity_loss(input, target, reduction='none')
+    tensor([-0.7559, -0.0000])
     """
     check_pair(input, target, "cosine_similarity_loss", last_axis=True)
     check_number(eps, "eps", "cosine_similarity_loss", low=0)
@@ -242,7 +284,7 @@ def cosine_similarity_loss(input, target, dim=-1, eps=EPS_K, reduction="mean"):
     return reduce(-(t_hat * x_hat).sum(dim), reduction)
 
 
-@named_scope("pinball_loss")
+@hooks.labelled("pinball_loss")
 def pinball_loss(input, target, tau=0.5, reduction="mean"):
     """Pinball (quantile) loss: minimised when ``input`` is the tau-quantile of the target's distribution.
 
@@ -252,6 +294,10 @@ def pinball_loss(input, target, tau=0.5, reduction="mean"):
     'mean' divides by numel.
     Example: target=[1,2,3], input=[1.5,1,3], tau=0.9 → [0.05, 0.9, 0], mean 0.316667.
     No Keras/optax equivalent (tensorflow_addons had PinballLoss).
+    >>> F.pinball_loss(tl.tensor([1.5, 1, 3]), tl.tensor([1., 2, 3]), tau=0.9, reduction='none')
+    tensor([0.0500, 0.9000, 0.0000])
+    >>> F.pinball_loss(tl.tensor([1.5, 1, 3]), tl.tensor([1., 2, 3]), tau=0.9)
+    tensor(0.3167)
     """
     check_pair(input, target, "pinball_loss")
     check_number(tau, "tau", "pinball_loss", low=0, high=1, low_open=True, high_open=True)
@@ -260,7 +306,7 @@ def pinball_loss(input, target, tau=0.5, reduction="mean"):
     return reduce((e * tau).where(e >= 0, e * (tau - 1)), reduction)
 
 
-@named_scope("pseudo_huber_loss")
+@hooks.labelled("pseudo_huber_loss")
 def pseudo_huber_loss(input, target, delta=1.0, reduction="mean"):
     """Pseudo-Huber (Charbonnier): a Huber loss that is smooth everywhere.
 
@@ -269,6 +315,8 @@ def pseudo_huber_loss(input, target, delta=1.0, reduction="mean"):
     Args: input, target floating, same shape; delta > 0. Returns input's shape for 'none';
     'mean' divides by numel.
     Example: d=[0,0.5,3], delta=1 → [0, 0.118034, 2.16228].
+    >>> F.pseudo_huber_loss(tl.tensor([0., 0.5, 3]), tl.tensor([0., 0, 0]), reduction='none')
+    tensor([0.0000, 0.1180, 2.1623])
     """
     check_pair(input, target, "pseudo_huber_loss")
     check_number(delta, "delta", "pseudo_huber_loss", low=0, low_open=True)

@@ -4,14 +4,14 @@ They compare a predicted soft mask with a target mask through sums over regions,
 insensitive to how much background there is (unlike per-pixel cross-entropy)."""
 import numpy as np
 
-from tinygrad_losses.autograd import named_scope
+from tinygrad_losses import hooks
 from tinygrad_losses.losses._checks import check_number, check_pair, EPS_K
 from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses.registry import register
 from tinygrad_losses.tensor import Tensor
 
 
-@named_scope("tversky_loss")
+@hooks.labelled("tversky_loss")
 def tversky_loss(input, target, alpha=0.5, beta=0.5, dim=None, eps=EPS_K, reduction="mean"):
     """Tversky loss: 1 − TP / (TP + α·FP + β·FN + eps), sums over ``dim``.
 
@@ -22,6 +22,10 @@ def tversky_loss(input, target, alpha=0.5, beta=0.5, dim=None, eps=EPS_K, reduct
     'mean' divides by its number of elements.
     Example: the Dice example below with alpha=0.3, beta=0.7, dim=(1, 2) → [0.5, 0.776536].
     Keras: keras.losses.tversky(target, input, alpha, beta, axis=dim).
+    >>> x = tl.tensor([[[0.0, 1], [0, 1]], [[0.4, 0], [0, 0.9]]])
+    >>> y = tl.tensor([[[1.0, 1], [0, 0]], [[1, 1], [0, 0]]])
+    >>> F.tversky_loss(x, y, alpha=0.3, beta=0.7, dim=(1, 2), reduction='none')
+    tensor([0.5000, 0.7765])
     """
     fn = "tversky_loss"
     check_pair(input, target, fn, floating_target=False)
@@ -36,7 +40,7 @@ def tversky_loss(input, target, alpha=0.5, beta=0.5, dim=None, eps=EPS_K, reduct
     return reduce(1 - tp / (tp + alpha * fp + beta * fn_ + eps), reduction)
 
 
-@named_scope("dice_loss")
+@hooks.labelled("dice_loss")
 def dice_loss(input, target, dim=None, eps=EPS_K, reduction="mean"):
     """Dice loss: one minus the soft Dice coefficient (F1 score) of prediction and target masks.
 
@@ -47,6 +51,10 @@ def dice_loss(input, target, dim=None, eps=EPS_K, reduction="mean"):
     Example: target = two samples [[1,1],[0,0]], input = [[0,1],[0,1]] and [[0.4,0],[0,0.9]]:
     dim=None → 0.616438; dim=(1, 2) → [0.5, 0.757576].
     Keras: keras.losses.dice(target, input, axis=dim).
+    >>> x = tl.tensor([[[0.0, 1], [0, 1]], [[0.4, 0], [0, 0.9]]])
+    >>> y = tl.tensor([[[1.0, 1], [0, 0]], [[1, 1], [0, 0]]])
+    >>> F.dice_loss(x, y), F.dice_loss(x, y, dim=(1, 2), reduction='none')
+    (tensor(0.6164), tensor([0.5000, 0.7576]))
     """
     fn = "dice_loss"
     check_pair(input, target, fn, floating_target=False)
@@ -57,7 +65,7 @@ def dice_loss(input, target, dim=None, eps=EPS_K, reduction="mean"):
     return reduce(1 - 2 * inter / (y.sum(dim) + input.sum(dim) + eps), reduction)
 
 
-@named_scope("multiclass_dice_loss")
+@hooks.labelled("multiclass_dice_loss")
 def multiclass_dice_loss(input, target, smooth=1.0, alpha=0.5, beta=0.5, apply_softmax=True,
                          class_weights=None, ignore_background=False, reduction="mean"):
     """optax's smoothed multiclass Dice/Tversky loss, one value per (sample, class).
@@ -72,6 +80,10 @@ def multiclass_dice_loss(input, target, smooth=1.0, alpha=0.5, beta=0.5, apply_s
     Example: logits (1,2,2,2) [[[2,−1],[0.5,0.5]],[[−1,1],[0,2]]], one-hot targets
     [[[1,0],[1,0]],[[0,1],[0,1]]]: smooth=1 → 0.13132 (per class [0.138084, 0.124557]).
     optax: optax.losses.dice_loss(input, target, ...).
+    >>> x = tl.tensor([[[[2., -1], [0.5, 0.5]], [[-1, 1], [0, 2]]]])
+    >>> y = tl.tensor([[[[1., 0], [1, 0]], [[0, 1], [0, 1]]]])
+    >>> F.multiclass_dice_loss(x, y)
+    tensor(0.1313)
     """
     fn = "multiclass_dice_loss"
     check_pair(input, target, fn, floating_target=False)

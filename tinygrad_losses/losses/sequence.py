@@ -8,7 +8,8 @@ per-sample output.
 import numpy as np
 
 from tinygrad_losses import autograd
-from tinygrad_losses.autograd import Function, named_scope
+from tinygrad_losses import hooks
+from tinygrad_losses.autograd import Function
 from tinygrad_losses.losses._reduction import check_reduction, reduce
 from tinygrad_losses.losses._checks import tensor_arg
 from tinygrad_losses.losses.registry import register
@@ -65,7 +66,7 @@ def _as_array(value, name):
     raise TypeError(f"ctc_loss: {name} must be a Tensor or a list/tuple of ints, got {type(value).__name__}")
 
 
-@named_scope("ctc_loss")
+@hooks.labelled("ctc_loss")
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
     """Connectionist Temporal Classification loss: −log of the total probability of every
     alignment of the target to the input (blanks between and around labels, repeats merged).
@@ -91,6 +92,10 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
 
     Example: T = 1, C = 2, log_probs = log([[0.25, 0.75]]), target [1] → ℓ = −log 0.75 = 0.287682
     (the only alignment is the label itself); the empty target → −log 0.25 = 1.386294.
+    >>> log_probs = tl.tensor([[[0.25, 0.75]]]).log()
+    >>> F.ctc_loss(log_probs, tl.tensor([[1]]), tl.tensor([1]), tl.tensor([1]))
+    tensor(0.2877)
+
     torch.nn.functional.ctc_loss.
     """
     fn = "ctc_loss"

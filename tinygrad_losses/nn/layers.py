@@ -4,52 +4,12 @@ from collections import OrderedDict
 
 import numpy as np
 
-from tinygrad_losses import dtypes, rng as random
-from tinygrad_losses.activations import leaky_relu
+from tinygrad_losses import dtypes
+from tinygrad_losses.activations import gelu, leaky_relu
 from tinygrad_losses.creation import zeros
+from tinygrad_losses.functional import dropout, linear
 from tinygrad_losses.nn import init
 from tinygrad_losses.nn.module import Module, Parameter
-from tinygrad_losses.ops.linear import Linear as _LinearOp
-from tinygrad_losses.ops.special import erf
-from tinygrad_losses.tensor import Tensor
-
-
-def linear(input, weight, bias=None):
-    """input @ weightᵀ + bias (torch.nn.functional.linear): input (*, in), weight (out, in), bias (out,)."""
-    for name, t in (("input", input), ("weight", weight), ("bias", bias)):
-        if t is not None and not isinstance(t, Tensor):
-            raise TypeError(f"linear: {name} must be a Tensor, got {type(t).__name__}")
-    if weight.ndim != 2 or input.ndim < 1 or input.shape[-1] != weight.shape[1]:
-        raise RuntimeError(f"linear: input of shape {input.shape} does not fit weight of shape {weight.shape} "
-                           f"(expected input (*, {weight.shape[1] if weight.ndim == 2 else 'in'}))")
-    if bias is not None and bias.shape != (weight.shape[0],):
-        raise RuntimeError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
-    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
-        raise RuntimeError(f"linear: expected one dtype, got input {input.dtype}, weight {weight.dtype}"
-                           + (f", bias {bias.dtype}" if bias is not None else ""))
-    return _LinearOp.apply(input, weight) if bias is None else _LinearOp.apply(input, weight, bias)
-
-
-def gelu(input, approximate="none"):
-    """x·Φ(x) = x/2·(1 + erf(x/√2)); approximate='tanh': x/2·(1 + tanh(√(2/π)(x + 0.044715x³)))."""
-    if approximate == "none":
-        return input * 0.5 * (1 + erf(input * (1 / math.sqrt(2))))
-    if approximate == "tanh":
-        return input * 0.5 * (1 + (math.sqrt(2 / math.pi) * (input + 0.044715 * input * input * input)).tanh())
-    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-
-
-def dropout(input, p=0.5, training=True):
-    """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training)."""
-    if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p <= 1:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p!r}")
-    if not training or p == 0:
-        return input
-    if p == 1:
-        return input * 0
-    keep = random.generator().random(input.shape) >= p
-    mask = Tensor((keep / (1 - p)).astype(input.dtype), device=input.device)
-    return input * mask
 
 
 class Linear(Module):

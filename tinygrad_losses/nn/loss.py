@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tinygrad_losses import functional as F
 from tinygrad_losses.losses._checks import EPS_K
+from tinygrad_losses.losses._reduction import legacy_reduction
 from tinygrad_losses.nn.layers import Linear
 from tinygrad_losses.nn.module import Module
 from tinygrad_losses.tensor import Tensor
@@ -41,6 +42,20 @@ class _WeightedLoss(_Loss):
         return ", ".join(parts + ([base] if base else []))
 
 
+
+class _FlaggedLoss(_Loss):
+    """A torch loss whose constructor still takes the deprecated ``size_average`` and ``reduce``."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(legacy_reduction(size_average, reduce, reduction))
+
+
+class _FlaggedWeightedLoss(_WeightedLoss):
+    """``_FlaggedLoss`` with a ``weight`` first, as torch's BCELoss and MultiLabelSoftMarginLoss."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(weight, legacy_reduction(size_average, reduce, reduction))
+
 def _options(**values):
     return ", ".join(f"{k}={v!r}" for k, v in values.items())
 
@@ -65,14 +80,14 @@ class _Options(_Loss):
 
 
 # ---- regression --------------------------------------------------------------------------------
-class L1Loss(_Loss):
+class L1Loss(_FlaggedLoss):
     """``l1_loss``: |x − y| (no ``weight``: it exists only in the functional)."""
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
-class MSELoss(_Loss):
+class MSELoss(_FlaggedLoss):
     """``mse_loss``: (x − y)²."""
 
     def forward(self, input, target):
@@ -82,7 +97,8 @@ class MSELoss(_Loss):
 class SmoothL1Loss(_Loss):
     """``smooth_l1_loss``: 0.5·d²/β if |d| < β else |d| − 0.5β."""
 
-    def __init__(self, reduction="mean", beta=1.0):
+    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(reduction)
         self.beta = beta
 
@@ -155,7 +171,9 @@ class PseudoHuberLoss(_Options):
 class CrossEntropyLoss(_WeightedLoss):
     """``cross_entropy`` on logits: class indices (with ignore_index, label_smoothing) or probabilities."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                 label_smoothing=0.0):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(weight, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
@@ -173,7 +191,8 @@ class CrossEntropyLoss(_WeightedLoss):
 class NLLLoss(_WeightedLoss):
     """``nll_loss`` on log-probabilities."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(weight, reduction)
         self.ignore_index = ignore_index
 
@@ -189,13 +208,13 @@ class NLLLoss(_WeightedLoss):
 class NLLLoss2d(NLLLoss):
     """Deprecated alias of ``NLLLoss`` (torch keeps it for old code); constructing it warns, as in torch."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
         warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement "
                       "(it handles (N, C, H, W) inputs).", FutureWarning, stacklevel=2)
-        super().__init__(weight, ignore_index, reduction)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
-class BCELoss(_WeightedLoss):
+class BCELoss(_FlaggedWeightedLoss):
     """``binary_cross_entropy`` on probabilities."""
 
     def forward(self, input, target):
@@ -205,7 +224,8 @@ class BCELoss(_WeightedLoss):
 class BCEWithLogitsLoss(_WeightedLoss):
     """``binary_cross_entropy_with_logits``, with an optional ``pos_weight`` (a buffer, like weight)."""
 
-    def __init__(self, weight=None, reduction="mean", pos_weight=None):
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(weight, reduction)
         if pos_weight is not None and not isinstance(pos_weight, Tensor):
             pos_weight = Tensor(pos_weight)
@@ -319,21 +339,21 @@ class LinearCrossEntropyLoss(_Loss):
 
 
 # ---- margin and ranking ------------------------------------------------------------------------
-class MultiLabelMarginLoss(_Loss):
+class MultiLabelMarginLoss(_FlaggedLoss):
     """``multilabel_margin_loss(input, target, reduction)``."""
 
     def forward(self, input, target):
         return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
-class SoftMarginLoss(_Loss):
+class SoftMarginLoss(_FlaggedLoss):
     """``soft_margin_loss(input, target, reduction)``."""
 
     def forward(self, input, target):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
-class MultiLabelSoftMarginLoss(_WeightedLoss):
+class MultiLabelSoftMarginLoss(_FlaggedWeightedLoss):
     """``multilabel_soft_margin_loss(input, target, weight, reduction)``."""
 
     def forward(self, input, target):
@@ -344,7 +364,8 @@ class MultiMarginLoss(_WeightedLoss):
     """``multi_margin_loss(input, target, p, margin, weight, reduction)``; p and weight's rank are
     checked here, as torch's constructor does."""
 
-    def __init__(self, p=1, margin=1.0, weight=None, reduction="mean"):
+    def __init__(self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(weight, reduction)
         if p != 1 and p != 2:
             raise ValueError(f"MultiMarginLoss: only p == 1 and p == 2 are supported, got p={p!r}")
@@ -361,7 +382,8 @@ class MultiMarginLoss(_WeightedLoss):
 class MarginRankingLoss(_Loss):
     """``margin_ranking_loss(input1, input2, target, margin, reduction)``."""
 
-    def __init__(self, margin=0.0, reduction="mean"):
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(reduction)
         self.margin = margin
 
@@ -408,7 +430,8 @@ class RankingSoftmaxLoss(_Loss):
 class HingeEmbeddingLoss(_Loss):
     """``hinge_embedding_loss(input, target, margin, reduction)``."""
 
-    def __init__(self, margin=1.0, reduction="mean"):
+    def __init__(self, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(reduction)
         self.margin = margin
 
@@ -419,7 +442,8 @@ class HingeEmbeddingLoss(_Loss):
 class CosineEmbeddingLoss(_Loss):
     """``cosine_embedding_loss(input1, input2, target, margin, reduction)``."""
 
-    def __init__(self, margin=0.0, reduction="mean"):
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(reduction)
         self.margin = margin
 
@@ -431,7 +455,9 @@ class TripletMarginLoss(_Loss):
     """``triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)``; margin > 0
     is checked here, as torch's constructor does."""
 
-    def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
+    def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None, reduce=None,
+                 reduction="mean"):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(reduction)
         if not margin > 0:
             raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got {margin}")
@@ -507,7 +533,8 @@ class InfoNCELoss(_Options):
 class PoissonNLLLoss(_Loss):
     """``poisson_nll_loss``: exp(x) − y·x (log_input) or x − y·log(x + eps), optional Stirling term."""
 
-    def __init__(self, log_input=True, full=False, eps=1e-8, reduction="mean"):
+    def __init__(self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction="mean"):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(reduction)
         self.log_input, self.full, self.eps = log_input, full, eps
 
@@ -539,7 +566,8 @@ class GaussianNLLLoss(_Loss):
 class KLDivLoss(_Loss):
     """``kl_div`` with the input in log space; use reduction='batchmean' for the true KL."""
 
-    def __init__(self, reduction="mean", log_target=False):
+    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
+        reduction = legacy_reduction(size_average, reduce, reduction)
         super().__init__(reduction)
         self.log_target = log_target
 
@@ -605,6 +633,27 @@ class CTCLoss(_Loss):
                  "zero_infinity=True" if self.zero_infinity else ""]
         return ", ".join(p for p in parts if p)
 
+
+# ---- docstrings: one source, the functional's --------------------------------------------------
+def _document_from_functionals():
+    """Give every registered loss class a docstring: its own summary line (if it has one), how the
+    module calls the functional, then the functional's docstring (formula, arguments, example)."""
+    import inspect
+    from tinygrad_losses.losses.registry import losses_table
+    for info in losses_table():
+        cls = globals().get(info.module)
+        if cls is None or info.function.__doc__ is None:  # python -OO strips docstrings
+            continue
+        own = cls.__dict__.get("__doc__")
+        own = inspect.cleandoc(own) if own else f"The module form of ``F.{info.name}``."
+        init = str(inspect.signature(cls.__init__)).replace("(self, ", "(").replace("(self)", "()")
+        forward = str(inspect.signature(cls.forward)).replace("(self, ", "(")
+        cls.__doc__ = (f"{own}\n\n``nn.{info.module}{init}`` stores the options; ``forward{forward}`` calls "
+                       f"``F.{info.name}`` with them.\n\nFrom ``F.{info.name}``:\n\n"
+                       + inspect.cleandoc(info.function.__doc__))
+
+
+_document_from_functionals()
 
 __all__ = [name for name, obj in list(globals().items())
            if isinstance(obj, type) and issubclass(obj, (_Loss, PairwiseDistance, CosineSimilarity)) and not name.startswith("_")]

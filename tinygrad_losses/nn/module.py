@@ -1,7 +1,9 @@
 """``Module``: the base of every layer and loss class (torch.nn.Module's core)."""
+import warnings
 from collections import OrderedDict
 
-from tinygrad_losses.autograd import enter_scope, exit_scope
+from tinygrad_losses import hooks
+from tinygrad_losses.creation import zeros_like
 from tinygrad_losses.tensor import Tensor
 
 
@@ -34,13 +36,24 @@ def state_dict_problems(own, state, strict, source="the state dict", missing_lab
     return missing, unexpected, problems
 
 
+def _warn_unregistered(owner, name, value):
+    """A list, tuple or dict of Modules as an attribute registers none of them (torch's trap too):
+    say so, once per assignment, and name the container that would."""
+    items = value.values() if isinstance(value, dict) else value
+    if any(isinstance(v, Module) for v in items):
+        fix = "nn.ModuleDict" if isinstance(value, dict) else "nn.ModuleList"
+        warnings.warn(f"{type(owner).__name__}.{name} is a {type(value).__name__} of Modules: their parameters "
+                      f"are not registered (parameters(), state_dict() and optimizers will not see them); "
+                      f"use {fix}", UserWarning, stacklevel=3)
+
+
 def zero_grads(params, set_to_none):
     """Forget the gradients of ``params``: ``None``, or zeros with ``set_to_none=False``."""
     for p in params:
         if set_to_none:
             p.grad = None
         elif p.grad is not None:
-            p.grad = p.grad.detach() * 0
+            p.grad = zeros_like(p.grad)  # (not grad * 0, which keeps a nan)
 
 
 class Module:
@@ -71,6 +84,8 @@ class Module:
             self._modules[name] = value
         elif isinstance(value, Tensor) and value.requires_grad and value.is_leaf:
             self._parameters[name] = value
+        elif isinstance(value, (list, tuple, dict)):
+            _warn_unregistered(self, name, value)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -105,11 +120,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        prev = enter_scope(self)  # named lazily by scope_name(), only if a picture asks
+        if not hooks.observers:
+            return self.forward(*args, **kwargs)
+        hooks.entered(self)  # tools name the module lazily (scope_name()), only if they draw it
         try:
             return self.forward(*args, **kwargs)
         finally:
-            exit_scope(prev)
+            hooks.exited(self)
 
     def scope_name(self):
         """The label of this module's scope in graph pictures, e.g. 'Linear(2, 100)'."""

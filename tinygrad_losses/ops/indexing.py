@@ -36,7 +36,8 @@ class Gather(Function):
     def forward(self, B, x, axis=0, index=None):
         self.axis, self.index = axis, index
         if index.shape != x.shape:  # torch lets index be smaller than x off the gather axis
-            x = x[tuple(slice(0, n) if i != axis else slice(None) for i, n in enumerate(index.shape))]
+            x = B.getitem(x, tuple(slice(0, n) if i != axis else slice(None)
+                                   for i, n in enumerate(index.shape)))
         return B.take_along_axis(x, index, axis)
 
     def backward(self, g):

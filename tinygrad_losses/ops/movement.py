@@ -1,6 +1,6 @@
 """Shape primitives: reshape, permute, expand (all views) and cat."""
 from tinygrad_losses.autograd import Function
-from tinygrad_losses.ops.broadcast import first_order, sum_to_shape, wrap
+from tinygrad_losses.ops.broadcast import sum_array_to_shape, sum_to_shape
 
 
 class Reshape(Function):
@@ -10,9 +10,10 @@ class Reshape(Function):
         return B.reshape(x, shape)
 
     def backward(self, g):
-        if first_order():
-            return wrap(g._backend.reshape(g._data, self.parents[0].shape), g)
         return g.reshape(self.parents[0].shape)
+
+    def backward_arrays(self, g):
+        return self.backend.reshape(g, self.parents[0].shape)
 
 
 class Permute(Function):
@@ -37,6 +38,9 @@ class Expand(Function):
 
     def backward(self, g):
         return sum_to_shape(g, self.parents[0].shape)
+
+    def backward_arrays(self, g):
+        return sum_array_to_shape(self.backend, g, self.parents[0].shape)
 
 
 class Cat(Function):

@@ -3,8 +3,8 @@
 NOTE amax splits the gradient evenly between tied maxima (torch's amax); max(dim)
 sends it to one index only, so it is composed from argmax and gather instead.
 """
+from tinygrad_losses import dtypes
 from tinygrad_losses.autograd import Function
-from tinygrad_losses.ops.broadcast import first_order, wrap
 from tinygrad_losses.tensor import Tensor
 
 
@@ -21,16 +21,17 @@ class Sum(Function):
     def forward(self, B, x, axis=None, keepdim=False):
         self.axis, self.keepdim = axis, keepdim
         out = B.sum(x, axis, keepdim)
-        return out if x.dtype.kind not in "bu" else out.astype("int64")  # torch: bool/uint8 sums are int64
+        return out if x.dtype.kind not in "bu" else B.astype(out, dtypes.int64)  # torch: bool/uint8 sum to int64
 
     def backward(self, g):
         x = self.parents[0]
-        if first_order():
-            B = g._backend
-            return wrap(B.broadcast_to(B.reshape(g._data, _kept_shape(x.shape, self.axis)), x.shape), g)
         if not self.keepdim:
             g = g.reshape(_kept_shape(x.shape, self.axis))
         return g.expand(x.shape)
+
+    def backward_arrays(self, g):
+        x, B = self.parents[0], self.backend
+        return B.broadcast_to(B.reshape(g, _kept_shape(x.shape, self.axis)), x.shape)
 
 
 class Amax(Function):
@@ -67,10 +68,10 @@ class Norm(Function):
         self.p, self.axis, self.keepdim = p, axis, keepdim
         ax = B.abs(x)
         if p == 2:
-            s = B.sqrt(B.sum(ax * ax, axis, True))
+            s = B.sqrt(B.sum(B.multiply(ax, ax), axis, True))
         else:
             s = B.power(B.sum(B.power(ax, p), axis, True), 1.0 / p)
-        self.out = s.astype(x.dtype, copy=False)
+        self.out = s if s.dtype == x.dtype else B.astype(s, x.dtype)
         return self.out if keepdim else B.reshape(self.out, _reduced_shape(x.shape, axis))
 
     def options(self):

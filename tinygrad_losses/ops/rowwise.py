@@ -1,12 +1,11 @@
 """logsumexp, softmax and log_softmax along one dim: primitives for stability (max-shifted)
 and speed (numba kernels, parallel over rows, in ``kernels/cpu/rowwise.py``).
 
-The first-order backward of softmax and log_softmax calls the fused backward kernel; with
-create_graph=True (and for logsumexp always) it is composed from Tensor ops, so that it can be
-differentiated again.
+The backward rules are composed from Tensor ops, so that they can be differentiated again; in a
+plain backward the engine calls the fused backward kernels of softmax and log_softmax instead
+(``backward_arrays``).
 """
 from tinygrad_losses.autograd import Function
-from tinygrad_losses.ops.broadcast import first_order, wrap
 
 
 class LogSumExp(Function):
@@ -39,10 +38,11 @@ class Softmax(Function):
         return {"axis": self.axis}
 
     def backward(self, g):
-        if first_order():
-            return wrap(g._backend.softmax_backward(g._data, self.out, self.axis), g)
         y = self.output()
         return y * (g - (g * y).sum(self.axis, keepdim=True))
+
+    def backward_arrays(self, g):
+        return self.backend.softmax_backward(g, self.out, self.axis)
 
 
 class LogSoftmax(Function):
@@ -57,6 +57,7 @@ class LogSoftmax(Function):
         return {"axis": self.axis}
 
     def backward(self, g):
-        if first_order():
-            return wrap(g._backend.log_softmax_backward(g._data, self.out, self.axis), g)
         return g - self.output().exp() * g.sum(self.axis, keepdim=True)
+
+    def backward_arrays(self, g):
+        return self.backend.log_softmax_backward(g, self.out, self.axis)

@@ -4,7 +4,6 @@ NOTE the gradient conventions follow torch at the kinks: abs'(0) = sign(0) = 0,
 relu'(0) = 0, clamp passes the gradient where min <= x <= max (boundaries included).
 """
 from tinygrad_losses.autograd import Function
-from tinygrad_losses.ops.broadcast import first_order, wrap
 from tinygrad_losses.tensor import Tensor
 
 
@@ -15,7 +14,10 @@ class Neg(Function):
         return B.negative(x)
 
     def backward(self, g):
-        return wrap(g._backend.negative(g._data), g) if first_order() else -g
+        return -g
+
+    def backward_arrays(self, g):
+        return self.backend.negative(g)
 
 
 class Exp(Function):
@@ -113,7 +115,7 @@ class Abs(Function):
         return B.abs(x)
 
     def backward(self, g):
-        return g * self.parents[0].sign()  # NOTE: sign(0) = 0, torch's subgradient
+        return g * self.parents[0].sign()  # NOTE: sign(0) = 0, torch's subgradient; sign(nan) = 0 too
 
 
 class Sign(Function):
@@ -121,7 +123,10 @@ class Sign(Function):
     saves_inputs = False
 
     def forward(self, B, x):
-        return B.sign(x)
+        s = B.sign(x)
+        if x.dtype.kind != "f":
+            return s
+        return B.where(B.isnan(x), B.scalar(0, x.dtype), s)  # NOTE: torch's sign(nan) is 0 (numpy's is nan)
 
     def backward(self, g):
         return g * 0
@@ -136,9 +141,10 @@ class Relu(Function):
         return self.out
 
     def backward(self, g):
-        if first_order():
-            return wrap(g._backend.relu_backward(g._data, self.out), g)
         return g * Tensor._make(g._backend.greater(self.out, 0), g.device, False)
+
+    def backward_arrays(self, g):
+        return self.backend.relu_backward(g, self.out)
 
 
 class Clamp(Function):

@@ -1,5 +1,5 @@
 """Adadelta: steps scaled by the ratio of running RMS of updates to running RMS of gradients."""
-from tinygrad_losses.optim.optimizer import Optimizer, check_nonnegative
+from tinygrad_losses.optim.optimizer import Optimizer, check_nonnegative, state_like
 
 
 class Adadelta(Optimizer):
@@ -20,17 +20,15 @@ class Adadelta(Optimizer):
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
 
     def _update(self, p, g, state, group):
-        x, B = p._data, p._backend
         if not state:
-            state["square_avg"] = B.zeros(x.shape, x.dtype)
-            state["acc_delta"] = B.zeros(x.shape, x.dtype)
+            state["square_avg"] = state_like(p)
+            state["acc_delta"] = state_like(p)
         rho, eps = group["rho"], group["eps"]
         if group["weight_decay"]:
-            g = g + group["weight_decay"] * x
+            g = g.add(p, alpha=group["weight_decay"])
         v, u = state["square_avg"], state["acc_delta"]
-        v *= rho
-        v += (1 - rho) * (g * g)
-        delta = B.sqrt(u + eps) / B.sqrt(v + eps) * g
-        u *= rho
-        u += (1 - rho) * (delta * delta)
-        self._write(p, x - group["lr"] * delta)
+        v.mul_(rho).addcmul_(g, g, value=1 - rho)
+        std = (v + eps).sqrt_()
+        delta = (u + eps).sqrt_().div_(std).mul_(g)
+        u.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+        p.add_(delta, alpha=-group["lr"])

@@ -1,5 +1,5 @@
 """Adagrad: per-coordinate step sizes that shrink with the sum of squared gradients."""
-from tinygrad_losses.optim.optimizer import Optimizer, check_nonnegative
+from tinygrad_losses.optim.optimizer import Optimizer, check_nonnegative, state_like
 
 
 class Adagrad(Optimizer):
@@ -19,14 +19,13 @@ class Adagrad(Optimizer):
                                       initial_accumulator_value=initial_accumulator_value, eps=eps))
 
     def _update(self, p, g, state, group):
-        x = p._data
         if not state:
             state["step"] = 0
-            state["sum"] = p._backend.full(x.shape, group["initial_accumulator_value"], x.dtype)
+            state["sum"] = state_like(p, group["initial_accumulator_value"])
         state["step"] += 1
         if group["weight_decay"]:
-            g = g + group["weight_decay"] * x
+            g = g.add(p, alpha=group["weight_decay"])
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        state["sum"] += g * g
-        std = p._backend.sqrt(state["sum"]) + group["eps"]
-        self._write(p, x - clr * (g / std))
+        state["sum"].addcmul_(g, g)
+        std = state["sum"].sqrt().add_(group["eps"])
+        p.addcdiv_(g, std, value=-clr)

@@ -1,7 +1,7 @@
 """Adam and AdamW: bias-corrected running averages of the gradient and its square."""
 import math
 
-from tinygrad_losses.optim.optimizer import Optimizer, check_nonnegative
+from tinygrad_losses.optim.optimizer import Optimizer, check_nonnegative, state_like
 
 
 class Adam(Optimizer):
@@ -26,32 +26,28 @@ class Adam(Optimizer):
                                       amsgrad=amsgrad))
 
     def _update(self, p, g, state, group):
-        x, B = p._data, p._backend
         beta1, beta2 = group["betas"]
         if not state:
             state["step"] = 0
-            state["exp_avg"] = B.zeros(x.shape, x.dtype)
-            state["exp_avg_sq"] = B.zeros(x.shape, x.dtype)
+            state["exp_avg"] = state_like(p)
+            state["exp_avg_sq"] = state_like(p)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = B.zeros(x.shape, x.dtype)
+                state["max_exp_avg_sq"] = state_like(p)
         state["step"] += 1
         t = state["step"]
         if group["weight_decay"]:
             if self.decoupled:
-                x = x * (1 - group["lr"] * group["weight_decay"])
+                p.mul_(1 - group["lr"] * group["weight_decay"])
             else:
-                g = g + group["weight_decay"] * x
+                g = g.add(p, alpha=group["weight_decay"])
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - beta1) * (g - m)
-        v *= beta2
-        v += (1 - beta2) * (g * g)
+        m.lerp_(g, 1 - beta1)
+        v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
         if group["amsgrad"]:
-            vmax = state["max_exp_avg_sq"]
-            vmax[...] = B.maximum(vmax, v)
-            v = vmax
+            v = state["max_exp_avg_sq"].copy_(state["max_exp_avg_sq"].maximum(v))
         step_size = group["lr"] / (1 - beta1 ** t)
-        denom = B.sqrt(v) / math.sqrt(1 - beta2 ** t) + group["eps"]
-        self._write(p, x - step_size * (m / denom))
+        denom = v.sqrt().div_(math.sqrt(1 - beta2 ** t)).add_(group["eps"])
+        p.addcdiv_(m, denom, value=-step_size)
 
 
 class AdamW(Adam):

@@ -1,6 +1,8 @@
-"""Learning-rate schedulers: StepLR and CosineAnnealingLR, with torch's recursive update forms.
+"""Learning-rate schedulers: StepLR and CosineAnnealingLR, with torch's recursive update forms, and
+ReduceLROnPlateau, which watches a metric.
 
-Call ``scheduler.step()`` once per epoch, after ``optimizer.step()``.
+Call ``scheduler.step()`` once per epoch, after ``optimizer.step()`` (``step(metric)`` for
+ReduceLROnPlateau). ``state_dict()`` / ``load_state_dict()`` save and resume a schedule.
 """
 import math
 
@@ -37,6 +39,16 @@ class LRScheduler:
 
     def get_last_lr(self):
         return list(self._last_lr)
+
+    def state_dict(self):
+        """Every attribute but the optimizer (which has its own state dict), as torch."""
+        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict):
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{type(self).__name__}.load_state_dict: expected a dict (a scheduler's "
+                            f"state_dict()), got {type(state_dict).__name__}")
+        self.__dict__.update(state_dict)
 
 
 class StepLR(LRScheduler):
@@ -76,3 +88,62 @@ class CosineAnnealingLR(LRScheduler):
                     for base, g in zip(self.base_lrs, groups)]
         return [(1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T)) * (g["lr"] - lo) + lo
                 for g in groups]
+
+
+class ReduceLROnPlateau(LRScheduler):
+    """Multiply each group's lr by ``factor`` (not below its ``min_lr``) once the metric passed to
+    ``step(metric)`` has not improved for more than ``patience`` epochs; then wait ``cooldown``
+    epochs before counting again. Improvement (mode 'min'; 'max' mirrors it) means
+    metric < best·(1 − threshold) for threshold_mode 'rel', metric < best − threshold for 'abs'.
+    A reduction smaller than ``eps`` is skipped. torch.optim.lr_scheduler.ReduceLROnPlateau's rule.
+    """
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
+                 cooldown=0, min_lr=0.0, eps=1e-8):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"ReduceLROnPlateau: expected an Optimizer, got {type(optimizer).__name__}")
+        if not factor < 1.0:
+            raise ValueError(f"ReduceLROnPlateau: factor should be < 1.0, got {factor!r}")
+        if mode not in ("min", "max"):
+            raise ValueError(f"ReduceLROnPlateau: mode must be 'min' or 'max', got {mode!r}")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        groups = optimizer.param_groups
+        if isinstance(min_lr, (list, tuple)):
+            if len(min_lr) != len(groups):
+                raise ValueError(f"ReduceLROnPlateau: expected {len(groups)} min_lrs (one per group), "
+                                 f"got {len(min_lr)}")
+            self.min_lrs = list(min_lr)
+        else:
+            self.min_lrs = [min_lr] * len(groups)
+        self.optimizer = optimizer
+        self.mode, self.factor, self.patience, self.cooldown, self.eps = mode, factor, patience, cooldown, eps
+        self.threshold, self.threshold_mode = threshold, threshold_mode
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self.last_epoch = 0
+        self._last_lr = [group["lr"] for group in groups]
+
+    def is_better(self, metric, best):
+        if self.mode == "min":
+            return metric < (best * (1 - self.threshold) if self.threshold_mode == "rel" else best - self.threshold)
+        return metric > (best * (1 + self.threshold) if self.threshold_mode == "rel" else best + self.threshold)
+
+    def step(self, metrics):
+        current = float(metrics)
+        self.last_epoch += 1
+        if self.is_better(current, self.best):
+            self.best, self.num_bad_epochs = current, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs during the cooldown do not count
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                new_lr = max(group["lr"] * self.factor, min_lr)
+                if group["lr"] - new_lr > self.eps:
+                    group["lr"] = new_lr
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]

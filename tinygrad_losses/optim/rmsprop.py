@@ -1,5 +1,5 @@
 """RMSprop: gradients divided by a running root-mean-square of recent gradients."""
-from tinygrad_losses.optim.optimizer import Optimizer, check_nonnegative
+from tinygrad_losses.optim.optimizer import Optimizer, check_nonnegative, state_like
 
 
 class RMSprop(Optimizer):
@@ -19,29 +19,27 @@ class RMSprop(Optimizer):
                                       momentum=momentum, centered=centered))
 
     def _update(self, p, g, state, group):
-        x, B = p._data, p._backend
         alpha = group["alpha"]
         if not state:
-            state["square_avg"] = B.zeros(x.shape, x.dtype)
+            state["square_avg"] = state_like(p)
             if group["momentum"] > 0:
-                state["momentum_buffer"] = B.zeros(x.shape, x.dtype)
+                state["momentum_buffer"] = state_like(p)
             if group["centered"]:
-                state["grad_avg"] = B.zeros(x.shape, x.dtype)
+                state["grad_avg"] = state_like(p)
         if group["weight_decay"]:
-            g = g + group["weight_decay"] * x
+            g = g.add(p, alpha=group["weight_decay"])
         v = state["square_avg"]
-        v *= alpha
-        v += (1 - alpha) * (g * g)
+        v.mul_(alpha).addcmul_(g, g, value=1 - alpha)
         if group["centered"]:
             m = state["grad_avg"]
-            m += (1 - alpha) * (g - m)  # torch's lerp_(g, 1 − α)
-            avg = B.sqrt(v - m * m) + group["eps"]
+            m.lerp_(g, 1 - alpha)
+            avg = v.clone().addcmul_(m, m, value=-1).sqrt_()
         else:
-            avg = B.sqrt(v) + group["eps"]
+            avg = v.sqrt()
+        avg.add_(group["eps"])
         if group["momentum"] > 0:
             buf = state["momentum_buffer"]
-            buf *= group["momentum"]
-            buf += g / avg
-            self._write(p, x - group["lr"] * buf)
+            buf.mul_(group["momentum"]).addcdiv_(g, avg)
+            p.add_(buf, alpha=-group["lr"])
         else:
-            self._write(p, x - group["lr"] * (g / avg))
+            p.addcdiv_(g, avg, value=-group["lr"])

@@ -21,16 +21,18 @@ class SGD(Optimizer):
                                       weight_decay=weight_decay, nesterov=nesterov))
 
     def _update(self, p, g, state, group):
-        x = p._data
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * x
-        mu = group["momentum"]
+        lr, wd, mu = group["lr"], group["weight_decay"], group["momentum"]
+        if wd and not mu:
+            # p − lr·(g + λ·p) = p·(1 − lr·λ) − lr·g: two in-place updates and no temporary tensor
+            p.mul_(1 - lr * wd).add_(g, alpha=-lr)
+            return
+        if wd:
+            g = g.add(p, alpha=wd)
         if mu:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = g.copy()
+                buf = state["momentum_buffer"] = g.clone()
             else:
-                buf *= mu
-                buf += (1 - group["dampening"]) * g
+                buf.mul_(mu).add_(g, alpha=1 - group["dampening"])
             g = g + mu * buf if group["nesterov"] else buf
-        self._write(p, x - group["lr"] * g)
+        p.add_(g, alpha=-lr)

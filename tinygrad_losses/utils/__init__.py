@@ -1,1 +1,1 @@
-"""Utilities in torch's places: ``tinygrad_losses.utils.data.DataLoader``."""
+"""Utilities in torch's places: ``tinygrad_losses.utils.data.DataLoader`` and ``TensorDataset``."""

@@ -1,13 +1,13 @@
 """Writing a picture to a file: DOT always, SVG / PNG / PDF through Graphviz's ``dot`` program."""
 import os
 import shutil
-import subprocess
 import sys
 
 FORMATS = ("svg", "png", "pdf")
-INSTALL = ("Graphviz's `dot` program is not installed, so only the .dot source was written. Install it "
-           "with `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) or "
-           "`conda install graphviz`, then run `dot -Tsvg {dot} -o {out}`.")
+HOW_TO_INSTALL = ("Install it with `apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` "
+                  "(macOS) or `conda install graphviz`")
+INSTALL = ("Graphviz's `dot` program is not installed, so only the .dot source was written. "
+           + HOW_TO_INSTALL + ", then run `dot -T{fmt} {dot} -o {out}`.")
 
 
 def dot_available():
@@ -35,8 +35,9 @@ def render(digraph, path):
         with open(out, "w", encoding="utf-8") as f:
             f.write(source)
         if out != path:
-            print(INSTALL.format(dot=out, out=path), file=sys.stderr)
+            print(INSTALL.format(fmt=fmt, dot=out, out=path), file=sys.stderr)
         return out
+    import subprocess
     result = subprocess.run(["dot", f"-T{fmt}", "-o", path], input=source.encode("utf-8"),
                             capture_output=True)
     if result.returncode != 0:

@@ -1,5 +1,6 @@
 """Short text for a node's value and gradient, and the colour scale for gradient magnitude."""
 import math
+import textwrap
 
 import numpy as np
 
@@ -29,7 +30,8 @@ def fmt(v):
     v = float(v)
     if math.isnan(v) or math.isinf(v):
         return str(v)
-    return f"{v:.4g}"
+    text = f"{v:.4g}"
+    return "0" if text == "-0" else text   # (a -0.0 prints as 0, as it compares)
 
 
 def value_text(a, limit):
@@ -38,6 +40,8 @@ def value_text(a, limit):
         return None
     if a.ndim == 0:
         return fmt(a.item())
+    if a.ndim == 2 and a.shape[1] == 1 and a.shape[0] > 1:   # a column: on lines of 60, not one per value
+        return textwrap.fill("[" + ", ".join(f"[{fmt(v)}]" for v in a[:, 0]) + "]", 60, subsequent_indent=" ")
     return np.array2string(a, separator=", ", formatter={"all": fmt}, max_line_width=60)
 
 
@@ -49,12 +53,15 @@ def grad_stats(g):
     return float(np.sqrt(np.sum(a * a))), float(a.min()), float(a.max())
 
 
-def grad_text(g):
-    """'grad 0.25' for one element, else 'grad ‖g‖=1.2 min=-0.3 max=0.5'."""
+def grad_text(g, limit=8):
+    """'grad 0.25' for one element, 'grad ‖g‖=0.2236:\n[0.1, -0.2]' up to ``limit`` elements,
+    else 'grad ‖g‖=1.2 min=-0.3 max=0.5'."""
     a = np.asarray(g)
     if a.size == 1:
         return f"grad {fmt(a.reshape(()).item())}"
     norm, lo, hi = grad_stats(a)
+    if a.size <= limit:
+        return f"grad \u2016g\u2016={fmt(norm)}:\n{value_text(a, limit)}"
     return f"grad \u2016g\u2016={fmt(norm)} min={fmt(lo)} max={fmt(hi)}"
 
 

@@ -4,6 +4,7 @@ import os
 import sys
 
 from tinygrad_losses.viz import summary as S
+from tinygrad_losses.viz.record import source_of
 from tinygrad_losses.viz.trace import trace
 
 
@@ -22,7 +23,7 @@ def format_graph(*tensors, params=None, values=False, gradients=True):
             axis = n.fn.__dict__.get("axis")
             if axis is not None:
                 what += f" dim={axis}"
-            if n.fn.fused:
+            if n.fused:
                 what += " fused"
         else:
             what = n.name or ("input" if n.kind == "leaf" else "constant" if n.tensor.numel() == 1 else "data")
@@ -37,8 +38,8 @@ def format_graph(*tensors, params=None, values=False, gradients=True):
         if gradients and n.kind != "constant":
             g = n.grad()
             if g is not None:
-                extra.append(S.grad_text(g.numpy()))
-        source = n.fn.__dict__.get("source") if n.fn is not None else None
+                extra.append(" ".join(S.grad_text(g.numpy()).split()))
+        source = source_of(n.fn) if n.fn is not None else None
         if source is not None:
             path, line = source
             code = linecache.getline(path, line).strip()

@@ -3,16 +3,17 @@
 The walk is iterative (graphs 10^5 ops deep are fine). Op nodes are keyed by their
 ``Function``, leaves by the identity of the leaf tensor. A node's output tensor is found
 as a parent of one of its consumers (or is a root), which gives every op its value and,
-for retained tensors, its gradient.
+for retained tensors, its gradient. After a plain ``backward()`` the graph's structure is
+still there but the intermediate values are not: those nodes' ``array()`` is None.
 """
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from tinygrad_losses.tensor import Tensor
+from tinygrad_losses.viz.record import grad_of
+from tinygrad_losses.viz.scopes import scope_of
 
-FREED = ("the graph of this tensor was freed by backward(): call backward(retain_graph=True) to draw "
-         "it after backward (the picture then shows the gradients), or draw it before backward")
 
 
 @dataclass
@@ -27,13 +28,24 @@ class Node:
     is_root: bool = False
     members: list = field(default_factory=list)  # for a collapsed scope: the nodes inside it
     exits: set = field(default_factory=set)      # for a collapsed scope: members read from outside
+    composed: bool = False    # one of the ops a fused node was drawn as (see viz/fused.py)
+    show_value: bool = True   # False where the value is a placeholder (a composition drawn for shapes)
+    stands_for: object = None  # the fused node whose output this composed op's output is
 
     @property
     def op(self):
         return type(self.fn).__name__ if self.fn is not None else self.kind
 
+    @property
+    def fused(self):
+        """True for a node that ran as one fused kernel (its class says ``fused = True``)."""
+        return self.fn is not None and getattr(type(self.fn), "fused", False)
+
     def array(self):
-        return None if self.tensor is None else self.tensor.numpy()
+        """The node's value as a numpy array, or None when unknown or freed by backward."""
+        if self.tensor is None or not self.show_value or not isinstance(self.tensor, Tensor):
+            return None          # (a freed graph's stand-in for an intermediate result)
+        return self.tensor.numpy()
 
     def grad(self):
         """The gradient of this node's output: a Tensor, or None when it was not computed or kept."""
@@ -41,10 +53,10 @@ class Node:
             outs = [m for m in self.members if m.is_root or m.key in self.exits]
             return outs[0].grad() if len(outs) == 1 else None
         if self.fn is not None:
-            g = self.fn.__dict__.get("out_grad")
+            g = grad_of(self.fn)
             if g is not None:
                 return g
-        return None if self.tensor is None else self.tensor.grad
+        return getattr(self.tensor, "grad", None)
 
 
 @dataclass
@@ -53,6 +65,7 @@ class Graph:
     roots: list               # keys of the drawn tensors' nodes
     depth: int                # deepest scope nesting
     backward_ran: bool        # some node in the graph holds a gradient
+    freed: bool = False       # a backward without retain_graph dropped the saved values
 
 
 def scope_key(scope):
@@ -61,21 +74,37 @@ def scope_key(scope):
 
 
 def param_names(params):
-    """id(tensor) -> name, from a Module, a name -> tensor dict, or (name, tensor) pairs
-    (values that are not tensors are skipped, so a loss's keyword arguments can be passed)."""
+    """(id(tensor) -> name, number -> name), from a Module, a name -> tensor dict, or (name, tensor)
+    pairs. A loss's keyword arguments can be passed: numbers name the one-element constants that
+    hold their value (``margin``, ``eps``); other values (strings, None) are skipped."""
     if params is None:
-        return {}
+        return {}, {}
     if hasattr(params, "named_parameters"):
         params = params.named_parameters()
     elif isinstance(params, dict):
         params = params.items()
-    names = {}
+    names, numbers = {}, {}
     for item in params:
         if not (isinstance(item, tuple) and len(item) == 2):
             raise TypeError(f"draw: params must be a Module, a dict of name -> Tensor or (name, Tensor) "
                             f"pairs; got an item of type {type(item).__name__}")
-        if isinstance(item[1], Tensor):   # other values (a loss's options) are skipped
-            names[id(item[1])] = str(item[0])
+        name, value = str(item[0]), item[1]
+        if isinstance(value, Tensor):
+            names[id(value)] = name
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            numbers[float(value)] = None if float(value) in numbers else name   # ambiguous: no name
+    return names, numbers
+
+
+def _module_parameter_names(fns):
+    """id(tensor) -> 'net.0.weight' for the parameters of the outermost Modules called in the graph."""
+    names, seen = {}, set()
+    for fn in fns:
+        module = next((s.label for s in scope_of(fn) if hasattr(s.label, "named_parameters")), None)
+        if module is not None and id(module) not in seen:
+            seen.add(id(module))
+            for name, p in module.named_parameters():
+                names.setdefault(id(p), name)
     return names
 
 
@@ -86,7 +115,7 @@ def trace(tensors, params=None):
             raise TypeError(f"draw: argument {i} must be a Tensor, got {type(t).__name__}")
     if not tensors:
         raise ValueError("draw: expected at least one Tensor to draw, got none")
-    names = param_names(params)
+    names, numbers = param_names(params)
     nodes, consumers = {}, {}   # ident -> Node; node key -> the nodes reading it
     order = []
 
@@ -97,12 +126,10 @@ def trace(tensors, params=None):
         k = ident(t)
         if k not in nodes:
             if t.grad_fn is not None:
-                if t.grad_fn.parents is None:
-                    raise RuntimeError("draw: " + FREED)
-                node = Node(f"n{len(nodes)}", "op", fn=t.grad_fn, scope=scope_key(t.grad_fn.scope))
+                node = Node(f"n{len(nodes)}", "op", fn=t.grad_fn, scope=scope_key(scope_of(t.grad_fn)))
             else:
                 node = Node(f"n{len(nodes)}", "leaf" if t.requires_grad else "constant", tensor=t,
-                            name=names.get(id(t), ""))
+                            name=names.get(id(t)) or _constant_name(t, numbers))
             nodes[k] = node
             stack.append(t)
         if nodes[k].tensor is None:
@@ -127,9 +154,21 @@ def trace(tensors, params=None):
             consumers.setdefault(parent.key, []).append(node)
     _place_leaves(nodes.values(), consumers)
     ordered = _topological(order)
-    backward_ran = any(n.grad() is not None for n in ordered)
+    owned = _module_parameter_names(n.fn for n in ordered if n.kind == "op")
+    for n in ordered:
+        if n.kind == "leaf" and not n.name:
+            n.name = owned.get(id(n.tensor), "")
+    freed = any(getattr(n.fn, "freed", False) for n in ordered)
+    backward_ran = freed or any(n.grad() is not None for n in ordered)
     depth = max((len(n.scope) for n in ordered), default=0)
-    return Graph(ordered, [nodes[k].key for k in roots], depth, backward_ran)
+    return Graph(ordered, [nodes[k].key for k in roots], depth, backward_ran, freed)
+
+
+def _constant_name(t, numbers):
+    """The argument name of a one-element constant whose value is that argument's (or '')."""
+    if not numbers or t.requires_grad or t.numel() != 1 or t.dtype.kind not in "fiu":
+        return ""
+    return numbers.get(float(t.numpy().reshape(())), None) or ""
 
 
 def _place_leaves(nodes, consumers):
