@@ -143,7 +143,7 @@ class Function:
             self.out_vc, self.out_version = out._vc, out._vc[0]
         out.requires_grad = True
         out.grad_fn = self
-        if hooks.observers:
+        if hooks.node_created:
             hooks.notify("node_created", self)
 
     def output(self):
@@ -370,7 +370,7 @@ def _node_step(fn, g, create_graph):
     if len(in_grads) != len(fn.parents):
         raise RuntimeError(f"{fn.name()} backward returned {len(in_grads)} gradients for "
                            f"{len(fn.parents)} inputs (an engine bug: please report it)")
-    if hooks.observers:
+    if hooks.gradient_computed:
         hooks.notify("gradient_computed", fn, g, in_grads)
     return in_grads
 
